@@ -1,0 +1,1 @@
+"""Thin HTTP over the workers and the index."""

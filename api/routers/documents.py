@@ -1,0 +1,96 @@
+"""Upload, status and originals."""
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, File, Request, UploadFile
+from fastapi.responses import JSONResponse, StreamingResponse
+
+from api.deps import context
+from clinidex.manifest import Manifest
+from ingest.errors import TooLarge
+from workers.context import Context
+from workers.intake import enqueue, receive
+
+router = APIRouter(tags=["documents"])
+
+READ_CHUNK = 1024 * 1024
+
+
+def summary(manifest: Manifest) -> dict:
+    return {
+        "id": manifest.doc_id,
+        "status": manifest.state.value,
+        "failure_reason": manifest.failure_reason,
+        "links": {
+            "self": f"/documents/{manifest.doc_id}",
+            "original": f"/documents/{manifest.doc_id}/original",
+        },
+    }
+
+
+def detail(manifest: Manifest) -> dict:
+    return {
+        **summary(manifest),
+        "media_type": manifest.media_type,
+        "size": manifest.size,
+        "sha256": manifest.sha256,
+        "filename": manifest.filename,
+        "source": manifest.source,
+        "received_at": manifest.received_at.isoformat(),
+        "updated_at": manifest.updated_at.isoformat(),
+        "page_count": len(manifest.pages),
+        "metadata": manifest.metadata,
+        "pages": [
+            {"number": p.number, "text": p.text, "mean_confidence": p.mean_confidence}
+            for p in manifest.pages
+        ],
+        "history": [t.model_dump(mode="json") for t in manifest.history],
+    }
+
+
+async def _read_limited(upload: UploadFile, limit: int) -> bytes:
+    chunks, total = [], 0
+    while chunk := await upload.read(READ_CHUNK):
+        total += len(chunk)
+        if total > limit:
+            raise TooLarge(f"The file is larger than the limit of {limit} bytes.")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+@router.post("/documents", status_code=202, responses={200: {"description": "Already received"}})
+async def upload_document(
+    request: Request,
+    file: Annotated[UploadFile, File(description="PDF, TIFF, PNG or JPEG; the type is read from the content")],
+    ctx: Context = Depends(context),
+):
+    """Store the original, record the document and queue it for processing.
+
+    Identical bytes sent again return the existing document with 200 and `duplicate: true`.
+    """
+    data = await _read_limited(file, ctx.settings.max_upload_bytes)
+    receipt = receive(ctx, data, filename=file.filename, source="upload")
+    enqueue(receipt)
+    body = {**summary(receipt.manifest), "duplicate": not receipt.created}
+    status = 202 if receipt.created else 200
+    return JSONResponse(body, status_code=status, headers={"Location": f"/documents/{receipt.manifest.doc_id}"})
+
+
+@router.get("/documents/{doc_id}")
+def get_document(doc_id: str, ctx: Context = Depends(context)) -> dict:
+    return detail(ctx.docs.load(doc_id))
+
+
+@router.get("/documents/{doc_id}/original")
+def get_original(doc_id: str, ctx: Context = Depends(context)) -> StreamingResponse:
+    manifest = ctx.docs.load(doc_id)
+    extension = {"application/pdf": "pdf", "image/tiff": "tif", "image/png": "png", "image/jpeg": "jpg"}
+    # The stored file name may carry a patient's name, and headers end up in proxy logs: the
+    # download is named by document id.
+    name = f"{manifest.doc_id}.{extension.get(manifest.media_type, 'bin')}"
+    return StreamingResponse(
+        ctx.docs.stream_original(manifest),
+        media_type=manifest.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{name}"', "Content-Length": str(manifest.size)},
+    )

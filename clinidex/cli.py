@@ -1,0 +1,179 @@
+"""The `clinidex` command: the composition root that wires the layers for the command line."""
+from __future__ import annotations
+
+import logging
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from clinidex.settings import get_settings
+
+# Locals in tracebacks would print document text and patient data to the terminal.
+app = typer.Typer(help="Clinidex: intake, OCR and search for records offices.", no_args_is_help=True,
+                  pretty_exceptions_show_locals=False)
+console = Console()
+
+
+def _files(paths: list[Path]) -> list[Path]:
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found += sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise typer.BadParameter(f"{path} does not exist")
+    return found
+
+
+def _local_processing() -> bool:
+    """With no broker configured, `ingest` runs the tasks in this process (Celery eager mode)."""
+    return get_settings().broker_url is None
+
+
+@app.command()
+def ingest(paths: Annotated[list[Path], typer.Argument(help="Files or folders to ingest")]) -> None:
+    """Store, OCR and index documents. Without a configured broker the work runs here and now;
+    with one, documents are queued for the workers."""
+    from ingest.errors import IntakeError
+    from workers.app import app as celery_app
+    from workers.context import get_context
+    from workers.intake import enqueue, receive
+
+    local = _local_processing()
+    if local:
+        celery_app.conf.task_always_eager = True
+    ctx = get_context()
+    files = _files(paths)
+    counts = {"indexed": 0, "queued": 0, "duplicate": 0, "failed": 0, "rejected": 0}
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=console) as progress:
+        bar = progress.add_task("Ingesting", total=len(files))
+        for path in files:
+            try:
+                receipt = receive(ctx, path.read_bytes(), filename=path.name, source="cli")
+            except IntakeError as exc:
+                counts["rejected"] += 1
+                progress.console.print(f"[red]rejected[/red] {path}: {exc}")
+                progress.advance(bar)
+                continue
+            sent = enqueue(receipt)
+            if not receipt.created:
+                counts["duplicate"] += 1
+            elif not local:
+                counts["queued"] += int(sent)
+            else:
+                state = ctx.docs.load(receipt.manifest.doc_id)
+                if state.state.value == "failed":
+                    counts["failed"] += 1
+                    progress.console.print(f"[red]failed[/red] {path}: {state.failure_reason}")
+                else:
+                    counts[state.state.value if state.state.value in counts else "queued"] += 1
+            progress.advance(bar)
+    console.print(", ".join(f"{n} {k}" for k, n in counts.items() if n) or "nothing to ingest")
+
+
+def _rich_snippet(snippet: str) -> str:
+    import html
+
+    marked = snippet.replace("<em>", "\ue000").replace("</em>", "\ue001")
+    return html.unescape(marked).replace("[", r"\[").replace("\ue000", "[bold yellow]").replace("\ue001", "[/]")
+
+
+@app.command()
+def search(query: str, limit: Annotated[int, typer.Option(min=1, max=100)] = 10) -> None:
+    """Search the indexed documents."""
+    from workers.context import get_context
+
+    result = get_context().index.search(query, limit=limit)
+    console.print(f"{result.total} hit(s) for [bold]{query}[/bold]")
+    for hit in result.hits:
+        console.print(f"[cyan]{hit.doc_id}[/cyan] score {hit.score:.2f}, {hit.page_count} page(s)")
+        for snippet in hit.snippets:
+            console.print("   " + re.sub(r"\s+", " ", _rich_snippet(snippet)))
+
+
+def _worker_command(concurrency: int | None) -> list[str]:
+    cmd = [sys.executable, "-m", "celery", "-A", "workers.app", "worker", "--loglevel", "INFO",
+           "--without-gossip", "--without-mingle"]
+    if concurrency:
+        cmd += ["--concurrency", str(concurrency)]
+    if _local_processing():
+        cmd += ["--without-heartbeat"]
+    return cmd
+
+
+@app.command()
+def worker(concurrency: Annotated[int | None, typer.Option(help="Processes; default one per core")] = None) -> None:
+    """Run a Celery worker for the pipeline tasks."""
+    os.execv(sys.executable, _worker_command(concurrency))
+
+
+@app.command()
+def serve(
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    with_worker: Annotated[bool, typer.Option(help="Also start a worker (default when no broker is configured)")]
+    = None,  # type: ignore[assignment]
+) -> None:
+    """Serve the HTTP API. With no broker configured a worker process is started alongside."""
+    import uvicorn
+
+    start_worker = _local_processing() if with_worker is None else with_worker
+    child = subprocess.Popen(_worker_command(None)) if start_worker else None
+    try:
+        # Access logs are off: search URLs carry query words, which may name a patient.
+        uvicorn.run("api.app:app", host=host, port=port, access_log=False)
+    finally:
+        if child is not None:
+            child.terminate()
+            child.wait(timeout=30)
+
+
+@app.command()
+def reindex() -> None:
+    """Rebuild the search index from the manifests in the object store."""
+    from clinidex.manifest import State
+    from index import IndexDocument
+    from workers.context import get_context
+
+    ctx = get_context()
+    done = 0
+    for doc_id in ctx.docs.doc_ids():
+        manifest = ctx.docs.load(doc_id)
+        if manifest.state == State.indexed:
+            ctx.index.put(IndexDocument.from_manifest(manifest))
+            done += 1
+    console.print(f"{done} document(s) reindexed into the {ctx.index.name} index")
+
+
+@app.command()
+def demo(count: Annotated[int, typer.Option(min=1, max=50)] = 4) -> None:
+    """Generate synthetic faxes, ingest them and run a few searches."""
+    from clinidex import synthetic
+
+    folder = get_settings().data_dir / "samples"
+    folder.mkdir(parents=True, exist_ok=True)
+    for seed in range(1, count + 1):
+        _, pages = synthetic.referral_pages(seed, pages=2)
+        (folder / f"fax-{seed:03d}.tif").write_bytes(synthetic.fax_tiff(pages))
+    console.print(f"Generated {count} synthetic faxes (G4 TIFF, 204x196 dpi) in {folder}")
+    ingest([folder])
+    for query in ("ejection fraction", "atrial fibrillation", synthetic.marker_word(1, 2)):
+        search(query, limit=3)
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,147 @@
+"""The per-document manifest: the store's record of truth, and the lifecycle it moves through."""
+from __future__ import annotations
+
+import hashlib
+import uuid
+from datetime import datetime, timezone
+from enum import StrEnum
+
+from pydantic import BaseModel, Field
+
+# Document ids are derived from the original's SHA-256 so that two concurrent uploads of the
+# same bytes agree on one id without coordination. Child documents split from a batch fax will
+# derive theirs from (parent id, page range) the same way.
+_ID_NAMESPACE = uuid.UUID("5b0f8a3c-4d7e-4c55-9a51-6c1d2f0e8b17")
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def document_id_for(sha256: str) -> str:
+    return uuid.uuid5(_ID_NAMESPACE, sha256).hex
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class State(StrEnum):
+    received = "received"
+    rendered = "rendered"
+    ocr_done = "ocr_done"
+    classified = "classified"
+    extracted = "extracted"
+    matched = "matched"
+    indexed = "indexed"
+    failed = "failed"
+    destroyed = "destroyed"
+
+
+# The happy path in order. Stages that are not built yet are skipped, never reordered, so a
+# transition is legal when it moves forward along this list.
+LIFECYCLE: tuple[State, ...] = (
+    State.received,
+    State.rendered,
+    State.ocr_done,
+    State.classified,
+    State.extracted,
+    State.matched,
+    State.indexed,
+)
+
+
+class IllegalTransition(Exception):
+    pass
+
+
+def check_transition(current: State, target: State) -> None:
+    if current in (State.failed, State.destroyed):
+        # A failed document is only left by a deliberate replay, which starts a new receipt.
+        if target not in (State.received, State.destroyed):
+            raise IllegalTransition(f"{current} -> {target}")
+        return
+    if target in (State.failed, State.destroyed):
+        return
+    if LIFECYCLE.index(target) <= LIFECYCLE.index(current):
+        raise IllegalTransition(f"{current} -> {target}")
+
+
+class Transition(BaseModel):
+    state: State
+    at: datetime
+    reason: str | None = None
+
+
+class Word(BaseModel):
+    text: str
+    left: int
+    top: int
+    width: int
+    height: int
+    confidence: float
+
+
+class Page(BaseModel):
+    number: int  # 1-based, as people count pages
+    text: str
+    mean_confidence: float | None = None
+    width: int | None = None
+    height: int | None = None
+    words: list[Word] = Field(default_factory=list)
+    seconds: float | None = None
+
+
+class Manifest(BaseModel):
+    doc_id: str
+    sha256: str
+    media_type: str
+    size: int
+    # The uploader's file name can carry a patient's name: it stays in the manifest and the
+    # API response, never in logs.
+    filename: str | None = None
+    source: str = "upload"
+    state: State = State.received
+    failure_reason: str | None = None
+    received_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    pages: list[Page] = Field(default_factory=list)
+    metadata: dict = Field(default_factory=dict)
+    history: list[Transition] = Field(default_factory=list)
+    # Stage name -> version that produced the stored result, so a replayed task can tell
+    # whether its work is already done.
+    stage_versions: dict[str, int] = Field(default_factory=dict)
+
+    @classmethod
+    def new(cls, *, data: bytes, media_type: str, filename: str | None, source: str) -> "Manifest":
+        digest = sha256_hex(data)
+        now = utcnow()
+        return cls(
+            doc_id=document_id_for(digest),
+            sha256=digest,
+            media_type=media_type,
+            size=len(data),
+            filename=filename,
+            source=source,
+            received_at=now,
+            updated_at=now,
+            history=[Transition(state=State.received, at=now)],
+        )
+
+    def move_to(self, target: State, reason: str | None = None) -> None:
+        check_transition(self.state, target)
+        now = utcnow()
+        self.state = target
+        self.updated_at = now
+        self.failure_reason = reason if target == State.failed else None
+        self.history.append(Transition(state=target, at=now, reason=reason))
+
+    def reached(self, state: State) -> bool:
+        """True when the document has passed `state` on the happy path."""
+        if self.state not in LIFECYCLE:
+            return False
+        return LIFECYCLE.index(self.state) >= LIFECYCLE.index(state)
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(p.text for p in self.pages)

@@ -1,0 +1,61 @@
+"""The one settings object. Environment variables `CLINIDEX_*`; nothing set means the embedded default."""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="CLINIDEX_", extra="ignore")
+
+    # Embedded default: originals, manifests, the SQLite index and the file broker live here.
+    data_dir: Path = Field(default_factory=lambda: Path.home() / ".clinidex")
+
+    # Object store: S3 when an endpoint or bucket is set, otherwise a folder under data_dir.
+    s3_endpoint_url: str | None = None
+    s3_bucket: str | None = None
+    s3_region: str = "us-east-1"
+
+    # Search index: OpenSearch when a URL is set, otherwise SQLite FTS5 under data_dir.
+    opensearch_url: str | None = None
+    index_name: str = "documents"
+
+    # Celery broker: Redis in production. Unset means a file broker under data_dir, which
+    # lets `clinidex serve` run a separate worker process with no services at all.
+    broker_url: str | None = None
+    task_max_retries: int = 5
+
+    # Limits that protect the workers from hostile or accidental input.
+    max_upload_bytes: int = 100 * 1024 * 1024
+    max_pages: int = 500
+    max_image_pixels: int = 200_000_000
+    ocr_language: str = "eng"
+    ocr_page_timeout_s: int = 120
+
+    @property
+    def uses_s3(self) -> bool:
+        return bool(self.s3_endpoint_url or self.s3_bucket)
+
+    @property
+    def bucket(self) -> str:
+        return self.s3_bucket or "clinidex"
+
+    @property
+    def local_store_dir(self) -> Path:
+        return self.data_dir / "store"
+
+    @property
+    def sqlite_path(self) -> Path:
+        return self.data_dir / "index.sqlite3"
+
+    @property
+    def file_broker_dir(self) -> Path:
+        return self.data_dir / "broker"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

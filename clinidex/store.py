@@ -1,0 +1,199 @@
+"""The object store: originals keyed by SHA-256 and one manifest per document.
+
+Store is truth, index is access: everything the index holds can be rebuilt from here.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Protocol
+
+from clinidex.errors import NotFound, TransientError
+from clinidex.manifest import Manifest
+from clinidex.settings import Settings
+
+CHUNK = 1024 * 1024
+
+
+def original_key(sha256: str) -> str:
+    return f"originals/{sha256[:2]}/{sha256}"
+
+
+def manifest_key(doc_id: str) -> str:
+    return f"manifests/{doc_id}.json"
+
+
+class ObjectStore(Protocol):
+    def put(self, key: str, data: bytes) -> None: ...
+    def get(self, key: str) -> bytes: ...
+    def exists(self, key: str) -> bool: ...
+    def stream(self, key: str) -> Iterator[bytes]: ...
+    def keys(self, prefix: str) -> Iterator[str]: ...
+
+
+class LocalStore:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.root.mkdir(parents=True, exist_ok=True)
+
+    def _path(self, key: str) -> Path:
+        path = (self.root / key).resolve()
+        if self.root.resolve() not in path.parents:
+            raise ValueError("object key escapes the store")
+        return path
+
+    def put(self, key: str, data: bytes) -> None:
+        path = self._path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Write then rename, so a reader never sees half an object and a crash leaves none.
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    def get(self, key: str) -> bytes:
+        try:
+            return self._path(key).read_bytes()
+        except FileNotFoundError:
+            raise NotFound(key) from None
+
+    def exists(self, key: str) -> bool:
+        return self._path(key).is_file()
+
+    def stream(self, key: str) -> Iterator[bytes]:
+        try:
+            fh = self._path(key).open("rb")
+        except FileNotFoundError:
+            raise NotFound(key) from None
+        with fh:
+            while chunk := fh.read(CHUNK):
+                yield chunk
+
+    def keys(self, prefix: str) -> Iterator[str]:
+        base = self._path(prefix) if prefix else self.root
+        if not base.exists():
+            return
+        for path in sorted(base.rglob("*")):
+            if path.is_file() and not path.name.startswith(".tmp-"):
+                yield path.relative_to(self.root).as_posix()
+
+
+class S3Store:
+    def __init__(self, settings: Settings) -> None:
+        import boto3
+        from botocore.config import Config
+
+        self.bucket = settings.bucket
+        self.client = boto3.client(
+            "s3",
+            endpoint_url=settings.s3_endpoint_url,
+            region_name=settings.s3_region,
+            config=Config(retries={"max_attempts": 3, "mode": "standard"}, connect_timeout=5, read_timeout=30),
+        )
+        self._ensure_bucket()
+
+    def _call(self, fn, **kwargs):
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            return fn(Bucket=self.bucket, **kwargs)
+        except ClientError as exc:
+            code = exc.response.get("Error", {}).get("Code", "")
+            if code in ("NoSuchKey", "404", "NotFound"):
+                raise NotFound(kwargs.get("Key", "")) from None
+            if code in ("SlowDown", "ServiceUnavailable", "InternalError", "503", "500"):
+                raise TransientError(f"object store answered {code}") from exc
+            raise
+        except BotoCoreError as exc:
+            raise TransientError(f"object store unavailable: {type(exc).__name__}") from exc
+
+    def _ensure_bucket(self) -> None:
+        from botocore.exceptions import ClientError
+
+        try:
+            self._call(self.client.head_bucket)
+        except (NotFound, ClientError):
+            # Object Lock can only be switched on when a bucket is created; the audit trail
+            # (sealed batches) and legal holds need it later.
+            try:
+                self._call(self.client.create_bucket, ObjectLockEnabledForBucket=True)
+            except ClientError as exc:
+                if exc.response.get("Error", {}).get("Code") not in ("BucketAlreadyOwnedByYou", "BucketAlreadyExists"):
+                    raise
+
+    def put(self, key: str, data: bytes) -> None:
+        self._call(self.client.put_object, Key=key, Body=data)
+
+    def get(self, key: str) -> bytes:
+        return self._call(self.client.get_object, Key=key)["Body"].read()
+
+    def exists(self, key: str) -> bool:
+        try:
+            self._call(self.client.head_object, Key=key)
+            return True
+        except NotFound:
+            return False
+
+    def stream(self, key: str) -> Iterator[bytes]:
+        body = self._call(self.client.get_object, Key=key)["Body"]
+        try:
+            yield from body.iter_chunks(CHUNK)
+        finally:
+            body.close()
+
+    def keys(self, prefix: str) -> Iterator[str]:
+        paginator = self.client.get_paginator("list_objects_v2")
+        for page in paginator.paginate(Bucket=self.bucket, Prefix=prefix):
+            for item in page.get("Contents", []):
+                yield item["Key"]
+
+
+def open_store(settings: Settings) -> ObjectStore:
+    if settings.uses_s3:
+        return S3Store(settings)
+    return LocalStore(settings.local_store_dir)
+
+
+class DocumentStore:
+    """Originals and manifests on top of an object store."""
+
+    def __init__(self, objects: ObjectStore) -> None:
+        self.objects = objects
+
+    def put_original(self, sha256: str, data: bytes) -> None:
+        key = original_key(sha256)
+        # Content-addressed: if the key exists it already holds these exact bytes.
+        if not self.objects.exists(key):
+            self.objects.put(key, data)
+
+    def original(self, manifest: Manifest) -> bytes:
+        return self.objects.get(original_key(manifest.sha256))
+
+    def stream_original(self, manifest: Manifest) -> Iterator[bytes]:
+        return self.objects.stream(original_key(manifest.sha256))
+
+    def save(self, manifest: Manifest) -> None:
+        self.objects.put(manifest_key(manifest.doc_id), manifest.model_dump_json().encode())
+
+    def load(self, doc_id: str) -> Manifest:
+        if not doc_id.isalnum():
+            raise NotFound(doc_id)
+        return Manifest.model_validate_json(self.objects.get(manifest_key(doc_id)))
+
+    def find(self, doc_id: str) -> Manifest | None:
+        try:
+            return self.load(doc_id)
+        except NotFound:
+            return None
+
+    def doc_ids(self) -> Iterator[str]:
+        for key in self.objects.keys("manifests/"):
+            yield key.removeprefix("manifests/").removesuffix(".json")

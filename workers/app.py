@@ -1,0 +1,54 @@
+"""The Celery app, configured from the one settings object."""
+from __future__ import annotations
+
+from celery import Celery
+
+from clinidex.settings import Settings, get_settings
+
+
+def broker_config(settings: Settings) -> dict:
+    if settings.broker_url:
+        return {
+            "broker_url": settings.broker_url,
+            # Redis re-delivers an unacknowledged task after this long, so it must exceed the
+            # longest task (a long fax with many pages) or the task runs twice at once.
+            "broker_transport_options": {"visibility_timeout": 4 * 3600},
+        }
+    # No services configured: a broker made of files under data_dir, so a separate worker
+    # process still runs the tasks exactly as it would with Redis.
+    folder = settings.file_broker_dir
+    for sub in ("queue", "processed"):
+        (folder / sub).mkdir(parents=True, exist_ok=True)
+    return {
+        "broker_url": "filesystem://",
+        "broker_transport_options": {
+            "data_folder_in": str(folder / "queue"),
+            "data_folder_out": str(folder / "queue"),
+            "processed_folder": str(folder / "processed"),
+            "store_processed": False,
+        },
+        # The file transport has no broadcast exchange for remote control.
+        "worker_enable_remote_control": False,
+    }
+
+
+def make_celery(settings: Settings) -> Celery:
+    app = Celery("clinidex")
+    app.conf.update(
+        broker_config(settings),
+        task_serializer="json",
+        accept_content=["json"],
+        task_ignore_result=True,
+        # Acknowledge after the work is saved, take one task at a time, and hand a task back
+        # if its worker dies: a crash loses no document.
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        worker_prefetch_multiplier=1,
+        broker_connection_retry_on_startup=True,
+        worker_hijack_root_logger=False,
+    )
+    app.conf.include = ["workers.tasks"]
+    return app
+
+
+app = make_celery(get_settings())

@@ -1,0 +1,51 @@
+"""Celery tasks: thin wrappers that run a stage and enqueue the next one."""
+from __future__ import annotations
+
+import logging
+
+from clinidex.errors import TransientError
+from clinidex.manifest import State
+from clinidex.settings import get_settings
+from workers.app import app
+from workers.context import get_context
+from workers.stages import index_stage, ocr_stage
+
+log = logging.getLogger("clinidex.tasks")
+
+_RETRY = dict(
+    autoretry_for=(TransientError,),
+    retry_backoff=2,
+    retry_backoff_max=300,
+    retry_jitter=True,
+    max_retries=get_settings().task_max_retries,
+)
+
+
+def _guard(doc_id: str, stage):
+    """Run a stage; a bug marks the document failed (so it is not silently stuck) and is
+    re-raised so it is loud. Only the exception type is recorded: messages from libraries
+    may quote document content."""
+    try:
+        return stage(get_context(), doc_id)
+    except TransientError:
+        raise
+    except Exception as exc:
+        ctx = get_context()
+        manifest = ctx.docs.find(doc_id)
+        if manifest is not None and manifest.state != State.failed:
+            manifest.move_to(State.failed, reason=f"Internal error ({type(exc).__name__}); reported to engineering.")
+            manifest.metadata["failure_code"] = "internal"
+            ctx.docs.save(manifest)
+        log.error("document %s: internal error %s in %s", doc_id, type(exc).__name__, stage.__name__)
+        raise
+
+
+@app.task(name="clinidex.ocr", **_RETRY)
+def ocr_document(doc_id: str) -> None:
+    if _guard(doc_id, ocr_stage):
+        index_document.delay(doc_id)
+
+
+@app.task(name="clinidex.index", **_RETRY)
+def index_document(doc_id: str) -> None:
+    _guard(doc_id, index_stage)
