@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from api import logging as access_logging
 from api import problems
 from api.routers import documents, search
 
@@ -13,6 +14,7 @@ def create_app() -> FastAPI:
         version="0.1.0",
         description="Document intake, OCR and search for records offices.",
     )
+    access_logging.install()
     problems.install(app)
     app.include_router(documents.router)
     app.include_router(search.router)

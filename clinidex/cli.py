@@ -129,8 +129,7 @@ def serve(
     start_worker = _local_processing() if with_worker is None else with_worker
     child = subprocess.Popen(_worker_command(None)) if start_worker else None
     try:
-        # Access logs are off: search URLs carry query words, which may name a patient.
-        uvicorn.run("api.app:app", host=host, port=port, access_log=False)
+        uvicorn.run("api.app:app", host=host, port=port)
     finally:
         if child is not None:
             child.terminate()

@@ -1,0 +1,144 @@
+"""Where the real services started by scripts/services.sh are, and helpers to run our own
+processes (API, workers) against them."""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True)
+class Services:
+    redis_url: str
+    opensearch_url: str
+    s3_endpoint: str
+
+
+def _reachable(url: str) -> bool:
+    host, _, port = url.split("://", 1)[1].split("/", 1)[0].partition(":")
+    try:
+        with socket.create_connection((host, int(port or 80)), timeout=2):
+            return True
+    except OSError:
+        return False
+
+
+def services_or_skip() -> Services:
+    """The services named in the environment. scripts/test.sh sets CLINIDEX_TEST_REQUIRE_SERVICES,
+    so there a missing service fails the run instead of skipping the tests that need it."""
+    found = Services(
+        redis_url=os.environ.get("CLINIDEX_TEST_REDIS_URL", "redis://127.0.0.1:6379"),
+        opensearch_url=os.environ.get("CLINIDEX_TEST_OPENSEARCH_URL", "http://127.0.0.1:9200"),
+        s3_endpoint=os.environ.get("CLINIDEX_TEST_S3_ENDPOINT", "http://127.0.0.1:9000"),
+    )
+    missing = [u for u in (found.redis_url, found.opensearch_url, found.s3_endpoint) if not _reachable(u)]
+    if missing:
+        message = f"services not reachable: {', '.join(missing)} (run scripts/services.sh up)"
+        if os.environ.get("CLINIDEX_TEST_REQUIRE_SERVICES") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    return found
+
+
+def unique(prefix: str) -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:10]}"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def s3_env() -> dict[str, str]:
+    # moto accepts any credentials; real deployments take them from the usual AWS chain.
+    return {"AWS_ACCESS_KEY_ID": "clinidex-test", "AWS_SECRET_ACCESS_KEY": "clinidex-test",
+            "AWS_DEFAULT_REGION": "us-east-1"}
+
+
+class Process:
+    """A child process whose output goes to a log file that is shown when a test fails."""
+
+    def __init__(self, name: str, cmd: list[str], env: dict[str, str], log_dir: Path) -> None:
+        self.name = name
+        self.log_path = log_dir / f"{name}.log"
+        self._log = self.log_path.open("wb")
+        self.proc = subprocess.Popen(cmd, env=env, cwd=REPO, stdout=self._log, stderr=subprocess.STDOUT)
+
+    def log_tail(self, chars: int = 4000) -> str:
+        return self.log_path.read_text(errors="replace")[-chars:]
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self._log.close()
+
+
+class Stack:
+    """The API and a Celery worker as separate processes, configured by environment."""
+
+    def __init__(self, env: dict[str, str], log_dir: Path, *, embedded_serve: bool = False) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        full_env = {**os.environ, **env, "PYTHONUNBUFFERED": "1"}
+        self.processes: list[Process] = []
+        if embedded_serve:
+            # `clinidex serve` with no broker configured starts its own worker process.
+            self.processes.append(Process("serve", [sys.executable, "-m", "clinidex.cli", "serve", "--port",
+                                                    str(self.port)], full_env, log_dir))
+        else:
+            self.processes.append(Process("worker", [sys.executable, "-m", "celery", "-A", "workers.app", "worker",
+                                                     "--concurrency", "2", "--loglevel", "INFO",
+                                                     "--without-gossip", "--without-mingle"], full_env, log_dir))
+            self.processes.append(Process("api", [sys.executable, "-m", "uvicorn", "api.app:app", "--host",
+                                                  "127.0.0.1", "--port", str(self.port)], full_env, log_dir))
+        self.client = httpx.Client(base_url=self.url, timeout=60)
+        self._wait_healthy()
+
+    def _wait_healthy(self, timeout: float = 90) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for p in self.processes:
+                if p.proc.poll() is not None:
+                    raise RuntimeError(f"{p.name} exited early:\n{p.log_tail()}")
+            try:
+                if self.client.get("/health").status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            time.sleep(0.3)
+        raise RuntimeError("API did not become healthy:\n" + "\n".join(p.log_tail() for p in self.processes))
+
+    def wait_for(self, doc_id: str, states=("indexed", "failed"), timeout: float = 180) -> dict:
+        deadline = time.monotonic() + timeout
+        body: dict = {}
+        while time.monotonic() < deadline:
+            body = self.client.get(f"/documents/{doc_id}").json()
+            if body["status"] in states:
+                return body
+            time.sleep(0.5)
+        logs = "\n".join(f"--- {p.name}\n{p.log_tail()}" for p in self.processes)
+        raise AssertionError(f"document {doc_id} stuck in {body.get('status')}:\n{logs}")
+
+    def logs(self) -> str:
+        return "\n".join(p.log_path.read_text(errors="replace") for p in self.processes)
+
+    def stop(self) -> None:
+        self.client.close()
+        for p in reversed(self.processes):
+            p.stop()
