@@ -24,7 +24,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(NotFound)
     async def not_found(request: Request, exc: NotFound) -> JSONResponse:
-        return problem(404, "Not found", "No document has this id.", "not_found", request.url.path)
+        return problem(404, "Not found", "No such document or page.", "not_found", request.url.path)
 
     @app.exception_handler(TransientError)
     async def unavailable(request: Request, exc: TransientError) -> JSONResponse:

@@ -82,14 +82,30 @@ class Word(BaseModel):
     confidence: float
 
 
-class Page(BaseModel):
+class PageSummary(BaseModel):
+    """What the manifest keeps of each page; word boxes live in the page's own object."""
+
     number: int  # 1-based, as people count pages
     text: str
+    source: str = "ocr"  # "ocr" or "text_layer"
     mean_confidence: float | None = None
     width: int | None = None
     height: int | None = None
-    words: list[Word] = Field(default_factory=list)
+    rotation: int = 0
+    skew: float = 0.0
     seconds: float | None = None
+    # Why the page could not be read (timeout, damaged page); None when it was read.
+    unreadable: str | None = None
+
+
+class PageResult(PageSummary):
+    """One page's full reading, stored on its own so pages can be read in parallel."""
+
+    words: list[Word] = Field(default_factory=list)
+    version: int = 0
+
+    def summary(self) -> PageSummary:
+        return PageSummary.model_validate(self.model_dump(exclude={"words", "version"}))
 
 
 class Manifest(BaseModel):
@@ -105,7 +121,8 @@ class Manifest(BaseModel):
     failure_reason: str | None = None
     received_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
-    pages: list[Page] = Field(default_factory=list)
+    page_count: int | None = None
+    pages: list[PageSummary] = Field(default_factory=list)
     metadata: dict = Field(default_factory=dict)
     history: list[Transition] = Field(default_factory=list)
     # Stage name -> version that produced the stored result, so a replayed task can tell

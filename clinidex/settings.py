@@ -34,6 +34,10 @@ class Settings(BaseSettings):
     max_image_pixels: int = 200_000_000
     ocr_language: str = "eng"
     ocr_page_timeout_s: int = 120
+    # "tesserocr" (Tesseract in process, model loaded once per worker) or "pytesseract".
+    ocr_engine: str = "tesserocr"
+    # Pages whose mean word confidence falls below this flag the document `low_confidence`.
+    low_confidence_threshold: float = 70.0
 
     @property
     def uses_s3(self) -> bool:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Protocol
 
 from clinidex.errors import NotFound, TransientError
-from clinidex.manifest import Manifest
+from clinidex.manifest import Manifest, PageResult
 from clinidex.settings import Settings
 
 CHUNK = 1024 * 1024
@@ -23,6 +23,14 @@ def original_key(sha256: str) -> str:
 
 def manifest_key(doc_id: str) -> str:
     return f"manifests/{doc_id}.json"
+
+
+def page_prefix(doc_id: str) -> str:
+    return f"pages/{doc_id}/"
+
+
+def page_key(doc_id: str, number: int) -> str:
+    return f"{page_prefix(doc_id)}{number:05d}.json"
 
 
 class ObjectStore(Protocol):
@@ -193,6 +201,22 @@ class DocumentStore:
             return self.load(doc_id)
         except NotFound:
             return None
+
+    def save_page(self, doc_id: str, page: PageResult) -> None:
+        self.objects.put(page_key(doc_id, page.number), page.model_dump_json().encode())
+
+    def load_page(self, doc_id: str, number: int) -> PageResult:
+        return PageResult.model_validate_json(self.objects.get(page_key(doc_id, number)))
+
+    def find_page(self, doc_id: str, number: int) -> PageResult | None:
+        try:
+            return self.load_page(doc_id, number)
+        except NotFound:
+            return None
+
+    def stored_pages(self, doc_id: str) -> set[int]:
+        prefix = page_prefix(doc_id)
+        return {int(key.removeprefix(prefix).removesuffix(".json")) for key in self.objects.keys(prefix)}
 
     def doc_ids(self) -> Iterator[str]:
         for key in self.objects.keys("manifests/"):

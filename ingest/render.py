@@ -1,17 +1,22 @@
-"""Turn an original into page images ready for OCR."""
+"""Know a document's pages, then turn one page at a time into an image ready for OCR.
+
+`inspect` reads only what it must (headers, page sizes, text layers) and refuses bad input
+before any page is decoded; `render_page` decodes a single page, so pages can be spread over
+worker processes that each fetch the original and render just their own page.
+"""
 from __future__ import annotations
 
 import io
-import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from PIL import Image, ImageSequence, UnidentifiedImageError
 
+from ingest import pdf
 from ingest.detect import PDF
-from ingest.errors import CorruptDocument, EmptyDocument, EncryptedDocument, ImageTooLarge, TooManyPages
+from ingest.errors import CorruptDocument, EmptyDocument, ImageTooLarge, TooManyPages
 
-PDF_DPI = 300
+# Pillow's own bomb check is a warning below 2x its limit; ours is explicit and configurable.
+Image.MAX_IMAGE_PIXELS = None
 
 
 @dataclass(frozen=True)
@@ -27,11 +32,20 @@ class Limits:
     max_image_pixels: int
 
 
-def render_pages(data: bytes, media_type: str, limits: Limits) -> list[PageImage]:
-    pages = list(_render_pdf(data, limits) if media_type == PDF else _render_image(data, limits))
-    if not pages:
-        raise EmptyDocument("The document has no pages.")
-    return pages
+@dataclass(frozen=True)
+class PagePlan:
+    number: int
+    text_layer: pdf.TextLayer | None = None
+
+
+@dataclass(frozen=True)
+class DocumentPlan:
+    media_type: str
+    pages: list[PagePlan]
+
+    @property
+    def ocr_pages(self) -> list[int]:
+        return [p.number for p in self.pages if p.text_layer is None]
 
 
 def _check_pixels(width: int, height: int, limits: Limits, number: int) -> None:
@@ -41,23 +55,76 @@ def _check_pixels(width: int, height: int, limits: Limits, number: int) -> None:
         )
 
 
-def _render_image(data: bytes, limits: Limits) -> Iterator[PageImage]:
+def _check_count(count: int, limits: Limits) -> None:
+    if count == 0:
+        raise EmptyDocument("The document has no pages.")
+    if count > limits.max_pages:
+        raise TooManyPages(f"The document has {count} pages; the limit is {limits.max_pages}.")
+
+
+_DAMAGED_IMAGE = "The image file is damaged or truncated and cannot be read."
+
+
+def inspect(data: bytes, media_type: str, limits: Limits) -> DocumentPlan:
+    if media_type == PDF:
+        return _inspect_pdf(data, limits)
     try:
-        # Image.open only reads the header; the pixel check below runs before any decoding,
-        # so a decompression bomb is refused without being expanded.
         with Image.open(io.BytesIO(data)) as img:
-            frames = getattr(img, "n_frames", 1)
-            if frames > limits.max_pages:
-                raise TooManyPages(f"The document has {frames} pages; the limit is {limits.max_pages}.")
+            count = getattr(img, "n_frames", 1)
+            _check_count(count, limits)
+            # Headers only: a decompression bomb is refused before a pixel is decoded.
             for number, frame in enumerate(ImageSequence.Iterator(img), start=1):
                 _check_pixels(frame.width, frame.height, limits, number)
-                page = frame.copy()
-                page.load()
-                yield _square_pixels(number, page, frame.info.get("dpi"))
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise CorruptDocument("The image file is damaged or truncated and cannot be read.") from exc
-    except Image.DecompressionBombError as exc:
-        raise ImageTooLarge("An image in the file is too large to process safely.") from exc
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
+        raise CorruptDocument(_DAMAGED_IMAGE) from exc
+    return DocumentPlan(media_type, [PagePlan(n) for n in range(1, count + 1)])
+
+
+def _inspect_pdf(data: bytes, limits: Limits) -> DocumentPlan:
+    doc = pdf.open_pdf(data)
+    try:
+        _check_count(len(doc), limits)
+        plans = []
+        for index in range(len(doc)):
+            page = doc[index]
+            try:
+                _check_pixels(*pdf.page_pixels(page), limits, index + 1)
+                plans.append(PagePlan(index + 1, pdf.text_layer(page)))
+            finally:
+                page.close()
+        return DocumentPlan(PDF, plans)
+    finally:
+        doc.close()
+
+
+def render_page(data: bytes, media_type: str, number: int) -> PageImage:
+    """Decode one page (1-based). Raises CorruptDocument when that page cannot be decoded."""
+    if media_type == PDF:
+        doc = pdf.open_pdf(data)
+        try:
+            page = doc[number - 1]
+            try:
+                return PageImage(number, pdf.render(page), pdf.RENDER_DPI)
+            finally:
+                page.close()
+        except pdf.pdfium.PdfiumError as exc:
+            raise CorruptDocument(f"Page {number} of the PDF cannot be rendered.") from exc
+        finally:
+            doc.close()
+    try:
+        with Image.open(io.BytesIO(data)) as img:
+            img.seek(number - 1)
+            page = img.copy()
+            page.load()
+            return _square_pixels(number, page, img.info.get("dpi"))
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
+        raise CorruptDocument(f"Page {number} is damaged or truncated and cannot be read.") from exc
+
+
+def render_pages(data: bytes, media_type: str, limits: Limits) -> list[PageImage]:
+    """Every page, in order (tests and benchmarks; the pipeline renders page by page)."""
+    plan = inspect(data, media_type, limits)
+    return [render_page(data, media_type, p.number) for p in plan.pages]
 
 
 def _square_pixels(number: int, page: Image.Image, dpi: tuple[float, float] | None) -> PageImage:
@@ -75,39 +142,3 @@ def _square_pixels(number: int, page: Image.Image, dpi: tuple[float, float] | No
         )
         return PageImage(number, page, target)
     return PageImage(number, page, xdpi)
-
-
-_PAGE_SIZE = re.compile(r"Page size:\s+([\d.]+) x ([\d.]+) pts")
-
-
-def _render_pdf(data: bytes, limits: Limits) -> Iterator[PageImage]:
-    from pdf2image import convert_from_bytes, pdfinfo_from_bytes
-    from pdf2image.exceptions import PDFPageCountError, PDFSyntaxError
-
-    try:
-        info = pdfinfo_from_bytes(data)
-    except PDFPageCountError as exc:
-        message = str(exc).lower()
-        if "password" in message or "encrypt" in message:
-            raise EncryptedDocument("The PDF is password-protected; send it without a password.") from exc
-        raise CorruptDocument("The PDF is damaged or truncated and cannot be read.") from exc
-    except PDFSyntaxError as exc:
-        raise CorruptDocument("The PDF is damaged or truncated and cannot be read.") from exc
-    count = int(info.get("Pages", 0))
-    if count > limits.max_pages:
-        raise TooManyPages(f"The document has {count} pages; the limit is {limits.max_pages}.")
-    size = _PAGE_SIZE.search(f"Page size: {info.get('Page size', '')}")
-    if size:
-        # Refuse an absurd page size before rendering it, not after.
-        width, height = (round(float(v) / 72 * PDF_DPI) for v in size.groups())
-        _check_pixels(width, height, limits, 1)
-    # One page at a time keeps memory flat for long faxes.
-    for number in range(1, count + 1):
-        try:
-            images = convert_from_bytes(data, dpi=PDF_DPI, first_page=number, last_page=number, grayscale=True)
-        except (PDFPageCountError, PDFSyntaxError) as exc:
-            raise CorruptDocument(f"Page {number} of the PDF cannot be rendered.") from exc
-        if not images:
-            raise CorruptDocument(f"Page {number} of the PDF cannot be rendered.")
-        _check_pixels(images[0].width, images[0].height, limits, number)
-        yield PageImage(number, images[0], PDF_DPI)

@@ -39,9 +39,9 @@ def receive(ctx: Context, data: bytes, *, filename: str | None, source: str) -> 
 def enqueue(receipt: Receipt) -> bool:
     """Start processing a new document, or restart one that was stored but never queued
     (e.g. the broker was down at upload time). Returns whether a task was sent."""
-    from workers.tasks import ocr_document
+    from workers.tasks import prepare_document
 
     if receipt.created or receipt.manifest.state == State.received:
-        ocr_document.delay(receipt.manifest.doc_id)
+        prepare_document.delay(receipt.manifest.doc_id)
         return True
     return False

@@ -2,22 +2,31 @@
 
 Each stage loads the manifest, skips work a previous delivery already saved (tasks are
 idempotent per document, stage and stage version), runs the pure stage from `ingest`, and
-persists the transition before the caller enqueues the next task.
+persists its result before the caller enqueues the next task.
+
+OCR fans out: `prepare` inspects the document and reads any text-layer pages, one `page`
+task per remaining page runs anywhere in the worker pool, and whichever page task finds the
+set complete triggers `assemble`, which puts the pages in order into the manifest.
 """
 from __future__ import annotations
 
 import logging
 
-from clinidex.manifest import Manifest, Page, State, Word
+from celery.exceptions import SoftTimeLimitExceeded
+
+from clinidex.manifest import Manifest, PageResult, State, Word
 from index import IndexDocument
-from ingest.errors import IntakeError
-from ingest.ocr import ocr_page
-from ingest.render import render_pages
+from ingest.errors import CorruptDocument, IntakeError
+from ingest.ocr import OcrPage, PageTimeout
+from ingest.reader import PageReader, ReadOptions, from_text_layer
+from ingest.render import PagePlan, inspect
 from workers.context import Context
 
 log = logging.getLogger("clinidex.stages")
 
-OCR_VERSION = 1
+INSPECT_VERSION = 1
+PAGE_VERSION = 1
+ASSEMBLE_VERSION = 1
 INDEX_VERSION = 1
 
 
@@ -32,48 +41,108 @@ def _done(manifest: Manifest, state: State, stage: str, version: int) -> bool:
     return manifest.reached(state) and manifest.stage_versions.get(stage) == version
 
 
-def ocr_stage(ctx: Context, doc_id: str) -> bool:
-    """Render and OCR every page. Returns True when the document should go on to indexing."""
+_cached_original: tuple[str, bytes] | None = None
+
+
+def _original(ctx: Context, manifest: Manifest) -> bytes:
+    """The pages of one document usually reach a worker process back to back: keep the last
+    original instead of fetching it once per page."""
+    global _cached_original
+    if _cached_original is None or _cached_original[0] != manifest.sha256:
+        _cached_original = (manifest.sha256, ctx.docs.original(manifest))
+    return _cached_original[1]
+
+
+def _result(page: OcrPage) -> PageResult:
+    return PageResult(
+        number=page.number,
+        text=page.text,
+        source=page.source,
+        mean_confidence=page.mean_confidence,
+        width=page.width,
+        height=page.height,
+        rotation=page.rotation,
+        skew=page.skew,
+        seconds=page.seconds,
+        words=[Word(text=w.text, left=w.left, top=w.top, width=w.width, height=w.height,
+                    confidence=w.confidence) for w in page.words],
+        version=PAGE_VERSION,
+    )
+
+
+def prepare_stage(ctx: Context, doc_id: str) -> list[int] | None:
+    """Inspect the document and read its text-layer pages. Returns the page numbers still to
+    OCR, or None when the document failed or is already past this point."""
+    manifest = ctx.docs.load(doc_id)
+    if manifest.state == State.failed or manifest.reached(State.ocr_done):
+        return None
+    if _done(manifest, State.rendered, "inspect", INSPECT_VERSION):
+        stored = ctx.docs.stored_pages(doc_id)
+        return [n for n in range(1, (manifest.page_count or 0) + 1) if n not in stored]
+    try:
+        plan = inspect(_original(ctx, manifest), manifest.media_type, ctx.limits)
+    except IntakeError as exc:
+        _fail(ctx, manifest, exc)
+        return None
+    for page in plan.pages:
+        if page.text_layer is not None:
+            ctx.docs.save_page(doc_id, _result(from_text_layer(page)))
+    manifest.page_count = len(plan.pages)
+    manifest.stage_versions["inspect"] = INSPECT_VERSION
+    manifest.move_to(State.rendered)
+    ctx.docs.save(manifest)
+    log.info("document %s: %d pages, %d to OCR", doc_id, len(plan.pages), len(plan.ocr_pages))
+    return plan.ocr_pages
+
+
+def page_stage(ctx: Context, doc_id: str, number: int) -> bool:
+    """OCR one page. Returns True when this call finds every page of the document stored."""
+    manifest = ctx.docs.load(doc_id)
+    if manifest.state == State.failed or manifest.reached(State.ocr_done):
+        return False
+    stored = ctx.docs.find_page(doc_id, number)
+    if stored is None or stored.version != PAGE_VERSION:
+        reader = PageReader(ReadOptions(
+            language=ctx.settings.ocr_language,
+            engine=ctx.settings.ocr_engine,
+            timeout_s=ctx.settings.ocr_page_timeout_s,
+        ))
+        try:
+            result = _result(reader.read_page(_original(ctx, manifest), manifest.media_type, PagePlan(number)))
+        except (PageTimeout, CorruptDocument, SoftTimeLimitExceeded) as exc:
+            # One bad page does not sink the fax: it is kept, marked, and the rest is read.
+            reason = str(exc) if isinstance(exc, IntakeError) else f"Reading page {number} took too long."
+            result = PageResult(number=number, text="", unreadable=reason, version=PAGE_VERSION)
+            log.warning("document %s page %d unreadable: %s", doc_id, number, type(exc).__name__)
+        ctx.docs.save_page(doc_id, result)
+    return len(ctx.docs.stored_pages(doc_id)) >= (manifest.page_count or 0)
+
+
+def assemble_stage(ctx: Context, doc_id: str) -> bool:
+    """Put the stored pages into the manifest in order. Returns True when indexing should follow."""
     manifest = ctx.docs.load(doc_id)
     if manifest.state == State.failed:
         return False
-    if _done(manifest, State.ocr_done, "ocr", OCR_VERSION):
+    if _done(manifest, State.ocr_done, "assemble", ASSEMBLE_VERSION):
         return True
-    try:
-        images = render_pages(ctx.docs.original(manifest), manifest.media_type, ctx.limits)
-        if manifest.state == State.received:
-            manifest.move_to(State.rendered)
-            ctx.docs.save(manifest)
-        pages = [
-            ocr_page(
-                img.number,
-                img.image,
-                dpi=img.dpi,
-                language=ctx.settings.ocr_language,
-                timeout_s=ctx.settings.ocr_page_timeout_s,
-            )
-            for img in images
-        ]
-    except IntakeError as exc:
-        _fail(ctx, manifest, exc)
+    count = manifest.page_count or 0
+    pages = [ctx.docs.find_page(doc_id, n) for n in range(1, count + 1)]
+    if any(p is None for p in pages):
+        return False  # a page task is still running; the last one to finish assembles
+    manifest.pages = [p.summary() for p in pages if p is not None]
+    unreadable = [p.number for p in manifest.pages if p.unreadable]
+    if len(unreadable) == count:
+        _fail(ctx, manifest, CorruptDocument("No page of the document could be read."))
         return False
-    manifest.pages = [
-        Page(
-            number=p.number,
-            text=p.text,
-            mean_confidence=p.mean_confidence,
-            width=p.width,
-            height=p.height,
-            seconds=p.seconds,
-            words=[Word(text=w.text, left=w.left, top=w.top, width=w.width, height=w.height,
-                        confidence=w.confidence) for w in p.words],
-        )
-        for p in pages
-    ]
-    manifest.stage_versions["ocr"] = OCR_VERSION
+    threshold = ctx.settings.low_confidence_threshold
+    low = [p.number for p in manifest.pages
+           if p.unreadable or (p.mean_confidence is not None and p.mean_confidence < threshold)]
+    manifest.metadata["low_confidence"] = bool(low)
+    manifest.metadata["low_confidence_pages"] = low
+    manifest.stage_versions["assemble"] = ASSEMBLE_VERSION
     manifest.move_to(State.ocr_done)
     ctx.docs.save(manifest)
-    log.info("document %s: %d pages read", doc_id, len(pages))
+    log.info("document %s: %d pages assembled, %d low confidence", doc_id, count, len(low))
     return True
 
 

@@ -8,7 +8,7 @@ from clinidex.manifest import State
 from clinidex.settings import get_settings
 from workers.app import app
 from workers.context import get_context
-from workers.stages import index_stage, ocr_stage
+from workers.stages import assemble_stage, index_stage, page_stage, prepare_stage
 
 log = logging.getLogger("clinidex.tasks")
 
@@ -21,12 +21,12 @@ _RETRY = dict(
 )
 
 
-def _guard(doc_id: str, stage):
+def _guard(stage, doc_id: str, *args):
     """Run a stage; a bug marks the document failed (so it is not silently stuck) and is
     re-raised so it is loud. Only the exception type is recorded: messages from libraries
     may quote document content."""
     try:
-        return stage(get_context(), doc_id)
+        return stage(get_context(), doc_id, *args)
     except TransientError:
         raise
     except Exception as exc:
@@ -40,12 +40,31 @@ def _guard(doc_id: str, stage):
         raise
 
 
-@app.task(name="clinidex.ocr", **_RETRY)
-def ocr_document(doc_id: str) -> None:
-    if _guard(doc_id, ocr_stage):
+@app.task(name="clinidex.prepare", **_RETRY)
+def prepare_document(doc_id: str) -> None:
+    pages = _guard(prepare_stage, doc_id)
+    if pages is None:
+        return
+    if not pages:
+        assemble_document.delay(doc_id)
+    for number in pages:
+        ocr_page.delay(doc_id, number)
+
+
+# The page's own OCR time limit is enforced inside Tesseract; this is the backstop for
+# rendering or a stuck call, after which the page is retried elsewhere.
+@app.task(name="clinidex.page", soft_time_limit=get_settings().ocr_page_timeout_s + 60, **_RETRY)
+def ocr_page(doc_id: str, number: int) -> None:
+    if _guard(page_stage, doc_id, number):
+        assemble_document.delay(doc_id)
+
+
+@app.task(name="clinidex.assemble", **_RETRY)
+def assemble_document(doc_id: str) -> None:
+    if _guard(assemble_stage, doc_id):
         index_document.delay(doc_id)
 
 
 @app.task(name="clinidex.index", **_RETRY)
 def index_document(doc_id: str) -> None:
-    _guard(doc_id, index_stage)
+    _guard(index_stage, doc_id)

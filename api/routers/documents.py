@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends, File, Request, UploadFile
 from fastapi.responses import JSONResponse, StreamingResponse
 
 from api.deps import context
+from clinidex.errors import NotFound
 from clinidex.manifest import Manifest
 from ingest.errors import TooLarge
 from workers.context import Context
@@ -39,10 +40,11 @@ def detail(manifest: Manifest) -> dict:
         "source": manifest.source,
         "received_at": manifest.received_at.isoformat(),
         "updated_at": manifest.updated_at.isoformat(),
-        "page_count": len(manifest.pages),
+        "page_count": manifest.page_count,
+        "low_confidence": manifest.metadata.get("low_confidence"),
         "metadata": manifest.metadata,
         "pages": [
-            {"number": p.number, "text": p.text, "mean_confidence": p.mean_confidence}
+            {**p.model_dump(mode="json"), "links": {"words": f"/documents/{manifest.doc_id}/pages/{p.number}"}}
             for p in manifest.pages
         ],
         "history": [t.model_dump(mode="json") for t in manifest.history],
@@ -80,6 +82,17 @@ async def upload_document(
 @router.get("/documents/{doc_id}")
 def get_document(doc_id: str, ctx: Context = Depends(context)) -> dict:
     return detail(ctx.docs.load(doc_id))
+
+
+@router.get("/documents/{doc_id}/pages/{number}")
+def get_page(doc_id: str, number: int, ctx: Context = Depends(context)) -> dict:
+    """One page's reading with its word boxes (pixels of the page image as read, after any
+    rotation and deskew the page record names)."""
+    ctx.docs.load(doc_id)
+    page = ctx.docs.find_page(doc_id, number)
+    if page is None:
+        raise NotFound(f"{doc_id}/{number}")
+    return page.model_dump(mode="json", exclude={"version"})
 
 
 @router.get("/documents/{doc_id}/original")
