@@ -33,7 +33,7 @@ class Settings(BaseSettings):
     max_pages: int = 500
     max_image_pixels: int = 200_000_000
     ocr_language: str = "eng"
-    ocr_page_timeout_s: int = 120
+    ocr_page_timeout_s: float = 120
     # "tesserocr" (Tesseract in process, model loaded once per worker) or "pytesseract".
     ocr_engine: str = "tesserocr"
     # Pages whose mean word confidence falls below this flag the document `low_confidence`.

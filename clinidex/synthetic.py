@@ -104,12 +104,30 @@ def render_page(lines: list[str], resolution: tuple[int, int] = FINE) -> Image.I
     return page.point(lambda v: 255 if v > 160 else 0).convert("1")
 
 
-def fax_tiff(pages: list[list[str]], resolution: tuple[int, int] = FINE) -> bytes:
-    """A multi-page CCITT Group 4 TIFF, as fax servers store received faxes."""
+# TIFF encodings fax servers and scanners write, as Pillow/libtiff names them (+ T4 options).
+TIFF_ENCODINGS = {
+    "g3_1d": ("group3", None),
+    "g3_2d": ("group3", 1),  # T4Options bit 0: two-dimensional coding
+    "g4": ("group4", None),
+    "lzw": ("tiff_lzw", None),
+    "uncompressed": ("raw", None),
+}
+
+
+def fax_tiff(pages: list[list[str]], resolution: tuple[int, int] = FINE, encoding: str = "g4") -> bytes:
+    """A multi-page bilevel TIFF, as fax servers store received faxes (CCITT G4 by default)."""
+    from PIL import TiffImagePlugin
+
+    compression, t4_options = TIFF_ENCODINGS[encoding]
+    extra = {}
+    if t4_options is not None:
+        tags = TiffImagePlugin.ImageFileDirectory_v2()
+        tags[292] = t4_options
+        extra["tiffinfo"] = tags
     images = [render_page(lines, resolution) for lines in pages]
     out = io.BytesIO()
-    images[0].save(out, format="TIFF", compression="group4", dpi=resolution, save_all=True,
-                   append_images=images[1:])
+    images[0].save(out, format="TIFF", compression=compression, dpi=resolution, save_all=True,
+                   append_images=images[1:], **extra)
     return out.getvalue()
 
 

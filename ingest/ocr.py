@@ -84,12 +84,12 @@ class TesserocrEngine:
         self.api = tesserocr.PyTessBaseAPI(path=tessdata_dir(), lang=language, psm=tesserocr.PSM.AUTO)
         self._osd = None
 
-    def read(self, number: int, image: Image.Image, *, dpi: int, timeout_s: int) -> OcrPage:
+    def read(self, number: int, image: Image.Image, *, dpi: int, timeout_s: float) -> OcrPage:
         t = self._t
         started = time.perf_counter()
         self.api.SetImage(image)
         self.api.SetSourceResolution(dpi)
-        if not self.api.Recognize(timeout=timeout_s * 1000):
+        if not self.api.Recognize(timeout=max(1, int(timeout_s * 1000))):
             raise PageTimeout(f"OCR of page {number} took longer than {timeout_s} s.")
         words: list[OcrWord] = []
         iterator = self.api.GetIterator()
@@ -126,7 +126,7 @@ class PytesseractEngine:
     def __init__(self, language: str) -> None:
         self.language = language
 
-    def read(self, number: int, image: Image.Image, *, dpi: int, timeout_s: int) -> OcrPage:
+    def read(self, number: int, image: Image.Image, *, dpi: int, timeout_s: float) -> OcrPage:
         import pytesseract
 
         started = time.perf_counter()
@@ -183,7 +183,7 @@ def doubtful(page: OcrPage) -> bool:
     return page.mean_confidence is None or page.mean_confidence < DOUBTFUL_CONFIDENCE or len(page.words) < DOUBTFUL_WORDS
 
 
-def read_upright(ocr: Engine, number: int, image: Image.Image, *, dpi: int, timeout_s: int,
+def read_upright(ocr: Engine, number: int, image: Image.Image, *, dpi: int, timeout_s: float,
                  correct_orientation: bool = True) -> OcrPage:
     """Read a page; if the reading is doubtful, ask Tesseract which way up the page is, read it
     turned that way too, and keep whichever reading found more confident text."""
@@ -199,7 +199,7 @@ def read_upright(ocr: Engine, number: int, image: Image.Image, *, dpi: int, time
     return replace(turned, rotation=clockwise, seconds=round(first.seconds + turned.seconds, 3))
 
 
-def ocr_page(number: int, image: Image.Image, *, dpi: int, language: str, timeout_s: int,
+def ocr_page(number: int, image: Image.Image, *, dpi: int, language: str, timeout_s: float,
              engine_name: str = "tesserocr") -> OcrPage:
     """Read one page with the process's engine (no orientation handling)."""
     return engine(engine_name, language).read(number, image, dpi=dpi, timeout_s=timeout_s)

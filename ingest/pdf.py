@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from ingest.errors import CorruptDocument, EncryptedDocument
+from ingest.errors import CorruptDocument, EmptyDocument, EncryptedDocument
 
 RENDER_DPI = 300
 # A page has a usable text layer when its body (the page less a band at the top and bottom,
@@ -20,7 +20,7 @@ RENDER_DPI = 300
 BODY_BAND = 0.08
 MIN_BODY_CHARS = 50
 
-_FPDF_ERR_PASSWORD = 4
+_EMPTY_PAGE_TREE = re.compile(rb"/Type\s*/Pages\b[^>]*/Count\s+0\b")
 _SPACE = re.compile(r"\s")
 
 
@@ -45,8 +45,13 @@ def open_pdf(data: bytes) -> pdfium.PdfDocument:
     try:
         return pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
-        if getattr(exc, "err_code", None) == _FPDF_ERR_PASSWORD:
+        # PDFium's error code is process-global and can be stale, so the reason is read from
+        # the file: only encrypted PDFs carry /Encrypt, and an empty page tree has /Count 0.
+        # (A PDF encrypted with an empty user password opens above and is simply read.)
+        if b"/Encrypt" in data:
             raise EncryptedDocument("The PDF is password-protected; send it without a password.") from exc
+        if _EMPTY_PAGE_TREE.search(data):
+            raise EmptyDocument("The PDF has no pages.") from exc
         raise CorruptDocument("The PDF is damaged or truncated and cannot be read.") from exc
 
 
@@ -64,7 +69,7 @@ def text_layer(page: pdfium.PdfPage) -> TextLayer | None:
         body = textpage.get_text_bounded(left=0, bottom=band, right=width, top=height - band)
         if len(_SPACE.sub("", body)) < MIN_BODY_CHARS:
             return None
-        text = textpage.get_text_range()
+        text = textpage.get_text_range().replace("\r\n", "\n")
         words = _words(textpage, height)
         px_w, px_h = page_pixels(page)
         return TextLayer(text=text, words=words, width=px_w, height=px_h)

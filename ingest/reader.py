@@ -17,7 +17,7 @@ TEXT_LAYER_CONFIDENCE = 100.0
 class ReadOptions:
     language: str = "eng"
     engine: str = "tesserocr"
-    timeout_s: int = 120
+    timeout_s: float = 120
     preprocess: bool = True
 
 

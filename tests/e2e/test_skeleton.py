@@ -8,47 +8,10 @@ from __future__ import annotations
 
 import re
 
-import pytest
-import redis
-
 from clinidex import synthetic
 from clinidex.settings import Settings
 from clinidex.store import open_store
-from tests.support.services import Stack, s3_env, services_or_skip, unique
-
-MAX_UPLOAD = 3_000_000
-
-
-@pytest.fixture(scope="module", params=["services", "embedded"])
-def stack(request, tmp_path_factory):
-    data_dir = tmp_path_factory.mktemp(f"data-{request.param}")
-    log_dir = tmp_path_factory.mktemp(f"logs-{request.param}")
-    env = {"CLINIDEX_DATA_DIR": str(data_dir), "CLINIDEX_MAX_UPLOAD_BYTES": str(MAX_UPLOAD)}
-    if request.param == "services":
-        svc = services_or_skip()
-        db = 7
-        redis.Redis.from_url(f"{svc.redis_url}/{db}").flushdb()
-        env |= {
-            "CLINIDEX_BROKER_URL": f"{svc.redis_url}/{db}",
-            "CLINIDEX_OPENSEARCH_URL": svc.opensearch_url,
-            "CLINIDEX_INDEX_NAME": unique("e2e"),
-            "CLINIDEX_S3_ENDPOINT_URL": svc.s3_endpoint,
-            "CLINIDEX_S3_BUCKET": unique("e2e"),
-            **s3_env(),
-        }
-    running = Stack(env, log_dir, embedded_serve=request.param == "embedded")
-    running.env = env
-    running.kind = request.param
-    yield running
-    running.stop()
-    if request.param == "services":
-        from opensearchpy import OpenSearch
-
-        OpenSearch(hosts=[env["CLINIDEX_OPENSEARCH_URL"]]).indices.delete(index=f"{env['CLINIDEX_INDEX_NAME']}-v1")
-
-
-def upload(stack: Stack, data: bytes, name: str):
-    return stack.client.post("/documents", files={"file": (name, data, "application/octet-stream")})
+from tests.support.services import MAX_UPLOAD, Stack
 
 
 def store_keys(stack: Stack, monkeypatch, prefix: str) -> list[str]:
@@ -62,7 +25,7 @@ def test_fax_from_upload_to_search_hit(stack, monkeypatch):
     patient, pages = synthetic.referral_pages(seed, pages=2)
     fax = synthetic.fax_tiff(pages, synthetic.FINE)
 
-    response = upload(stack, fax, "incoming-fax.tif")
+    response = stack.upload(fax, "incoming-fax.tif")
     assert response.status_code == 202, response.text
     doc_id = response.json()["id"]
     assert response.json()["status"] == "received"
@@ -90,7 +53,7 @@ def test_fax_from_upload_to_search_hit(stack, monkeypatch):
     # Neither the file name nor the patient's name reaches the worker or API logs.
     assert patient.family not in stack.logs() and "incoming-fax" not in stack.logs()
 
-    again = upload(stack, fax, "resent.tif")
+    again = stack.upload(fax, "resent.tif")
     assert again.status_code == 200 and again.json() == {**again.json(), "id": doc_id, "duplicate": True}
     assert len([k for k in store_keys(stack, monkeypatch, "originals/") if body["sha256"] in k]) == 1
 
@@ -98,33 +61,33 @@ def test_fax_from_upload_to_search_hit(stack, monkeypatch):
 def test_scanned_pdf_and_png_are_read(stack):
     seed = 303 if stack.kind == "services" else 404
     _, pages = synthetic.referral_pages(seed, pages=2)
-    pdf = upload(stack, synthetic.scanned_pdf(pages), "scan.pdf").json()["id"]
-    png = upload(stack, synthetic.page_png(pages[0]), "photo.dat").json()["id"]
+    pdf = stack.upload(synthetic.scanned_pdf(pages), "scan.pdf").json()["id"]
+    png = stack.upload(synthetic.page_png(pages[0]), "photo.dat").json()["id"]
     assert stack.wait_for(pdf)["page_count"] == 2
     assert synthetic.marker_word(seed, 2) in stack.wait_for(pdf)["pages"][1]["text"]
     assert stack.wait_for(png)["media_type"] == "image/png"
 
 
 def test_bad_input_is_refused_with_a_clear_problem(stack):
-    unsupported = upload(stack, b"Dear colleague, this is a plain text letter.", "letter.pdf")
+    unsupported = stack.upload(b"Dear colleague, this is a plain text letter.", "letter.pdf")
     assert unsupported.status_code == 415
     assert unsupported.headers["content-type"] == "application/problem+json"
     assert "PDF, TIFF, PNG and JPEG" in unsupported.json()["detail"]
 
-    empty = upload(stack, b"", "empty.tif")
+    empty = stack.upload(b"", "empty.tif")
     assert empty.status_code == 400
 
-    too_big = upload(stack, b"\x89PNG\r\n\x1a\n" + b"\0" * MAX_UPLOAD, "huge.png")
+    too_big = stack.upload(b"\x89PNG\r\n\x1a\n" + b"\0" * MAX_UPLOAD, "huge.png")
     assert too_big.status_code == 413
     assert stack.client.get("/documents/0123456789abcdef0123456789abcdef").status_code == 404
 
 
 def test_corrupt_file_fails_with_reason_keeps_original_and_worker_lives_on(stack):
     corrupt = b"%PDF-1.7\n1 0 obj << /Type /Catalog >>\n" + bytes(range(256)) * 8
-    bad = upload(stack, corrupt, "broken.pdf")
+    bad = stack.upload(corrupt, "broken.pdf")
     assert bad.status_code == 202
     _, pages = synthetic.referral_pages(505, pages=1)
-    good = upload(stack, synthetic.fax_tiff(pages, synthetic.STANDARD), "after.tif").json()["id"]
+    good = stack.upload(synthetic.fax_tiff(pages, synthetic.STANDARD), "after.tif").json()["id"]
 
     failed = stack.wait_for(bad.json()["id"])
     assert failed["status"] == "failed"

@@ -15,6 +15,8 @@ import httpx
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
+# Stacks run with a small upload limit so the 413 path is cheap to test.
+MAX_UPLOAD = 3_000_000
 
 
 @dataclass(frozen=True)
@@ -103,7 +105,7 @@ class Stack:
                                                     str(self.port)], full_env, log_dir))
         else:
             self.processes.append(Process("worker", [sys.executable, "-m", "celery", "-A", "workers.app", "worker",
-                                                     "--concurrency", "2", "--loglevel", "INFO",
+                                                     "--concurrency", str(os.cpu_count() or 2), "--loglevel", "INFO",
                                                      "--without-gossip", "--without-mingle"], full_env, log_dir))
             self.processes.append(Process("api", [sys.executable, "-m", "uvicorn", "api.app:app", "--host",
                                                   "127.0.0.1", "--port", str(self.port)], full_env, log_dir))
@@ -123,6 +125,9 @@ class Stack:
                 pass
             time.sleep(0.3)
         raise RuntimeError("API did not become healthy:\n" + "\n".join(p.log_tail() for p in self.processes))
+
+    def upload(self, data: bytes, name: str) -> httpx.Response:
+        return self.client.post("/documents", files={"file": (name, data, "application/octet-stream")})
 
     def wait_for(self, doc_id: str, states=("indexed", "failed"), timeout: float = 180) -> dict:
         deadline = time.monotonic() + timeout

@@ -1,0 +1,36 @@
+"""The running stacks the end-to-end tests share: one per kind, started once per session."""
+from __future__ import annotations
+
+import pytest
+import redis
+
+from tests.support.services import MAX_UPLOAD, Stack, s3_env, services_or_skip, unique
+
+
+@pytest.fixture(scope="session", params=["services", "embedded"])
+def stack(request, tmp_path_factory):
+    data_dir = tmp_path_factory.mktemp(f"data-{request.param}")
+    log_dir = tmp_path_factory.mktemp(f"logs-{request.param}")
+    env = {"CLINIDEX_DATA_DIR": str(data_dir), "CLINIDEX_MAX_UPLOAD_BYTES": str(MAX_UPLOAD)}
+    if request.param == "services":
+        svc = services_or_skip()
+        db = 7
+        redis.Redis.from_url(f"{svc.redis_url}/{db}").flushdb()
+        env |= {
+            "CLINIDEX_BROKER_URL": f"{svc.redis_url}/{db}",
+            "CLINIDEX_OPENSEARCH_URL": svc.opensearch_url,
+            "CLINIDEX_INDEX_NAME": unique("e2e"),
+            "CLINIDEX_S3_ENDPOINT_URL": svc.s3_endpoint,
+            "CLINIDEX_S3_BUCKET": unique("e2e"),
+            **s3_env(),
+        }
+    running = Stack(env, log_dir, embedded_serve=request.param == "embedded")
+    running.env = env
+    running.kind = request.param
+    yield running
+    running.stop()
+    if request.param == "services":
+        from opensearchpy import OpenSearch
+
+        OpenSearch(hosts=[env["CLINIDEX_OPENSEARCH_URL"]]).indices.delete(index=f"{env['CLINIDEX_INDEX_NAME']}-v1")
+
