@@ -93,6 +93,7 @@ class PageSummary(BaseModel):
     height: int | None = None
     rotation: int = 0
     skew: float = 0.0
+    despeckled: bool = False
     seconds: float | None = None
     # Why the page could not be read (timeout, damaged page); None when it was read.
     unreadable: str | None = None

@@ -49,6 +49,7 @@ class OcrPage:
     seconds: float = 0.0
     rotation: int = 0  # degrees the page was turned (counter-clockwise) before reading
     skew: float = 0.0  # degrees of skew corrected before reading
+    despeckled: bool = False
     source: str = "ocr"  # or "text_layer": read from the PDF's own text, no OCR
 
     @property

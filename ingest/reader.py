@@ -30,9 +30,9 @@ class PageReader:
             return from_text_layer(plan)
         started = time.perf_counter()
         page = render_page(data, media_type, plan.number)
-        skew = 0.0
+        applied = preprocess.Applied()
         if self.options.preprocess:
-            page, skew = preprocess.prepare(page)
+            page, applied = preprocess.prepare(page)
         result = read_upright(
             engine(self.options.engine, self.options.language),
             plan.number,
@@ -41,7 +41,8 @@ class PageReader:
             timeout_s=self.options.timeout_s,
             correct_orientation=self.options.preprocess,
         )
-        return replace(result, skew=skew, seconds=round(time.perf_counter() - started, 3))
+        return replace(result, skew=applied.skew, despeckled=applied.despeckled,
+                       seconds=round(time.perf_counter() - started, 3))
 
     def read_document(self, data: bytes, media_type: str, preprocess: bool | None = None,
                       limits: Limits = Limits(500, 200_000_000)) -> list[OcrPage]:

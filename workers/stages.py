@@ -63,6 +63,7 @@ def _result(page: OcrPage) -> PageResult:
         height=page.height,
         rotation=page.rotation,
         skew=page.skew,
+        despeckled=page.despeckled,
         seconds=page.seconds,
         words=[Word(text=w.text, left=w.left, top=w.top, width=w.width, height=w.height,
                     confidence=w.confidence) for w in page.words],

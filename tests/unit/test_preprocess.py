@@ -4,7 +4,7 @@ from PIL import Image
 
 from clinidex import synthetic
 from ingest.ocr import engine, read_upright
-from ingest.preprocess import Options, estimate_skew, prepare, resample
+from ingest.preprocess import Applied, Options, despeckle, estimate_skew, prepare, resample, speckle_ratio
 from ingest.render import PageImage
 
 
@@ -21,8 +21,8 @@ def test_skew_is_measured_to_a_fraction_of_a_degree(angle):
 
 def test_straight_pages_are_left_alone():
     page = PageImage(1, clean_page(82), 300)
-    prepared, corrected = prepare(page)
-    assert corrected == 0.0 and prepared.image is page.image
+    prepared, applied = prepare(page)
+    assert applied == Applied() and prepared.image is page.image
 
 
 def test_low_resolution_is_raised_to_300_dpi_and_high_is_kept():
@@ -58,3 +58,18 @@ def test_upright_pages_pay_for_one_reading_only():
 
     result = read_upright(Counting(), 1, clean_page(85), dpi=300, timeout_s=60)
     assert calls == ["read"] and result.rotation == 0
+
+
+def test_line_noise_is_detected_and_voted_away_and_clean_faxes_are_untouched():
+    from clinidex.degrade import CONDITIONS
+    from ingest.render import render_page
+
+    noisy, clean = CONDITIONS["noisy"](3), CONDITIONS["fine"](3)
+    noisy_page = render_page(noisy.data, noisy.media_type, 1)
+    clean_page_ = render_page(clean.data, clean.media_type, 1)
+    assert speckle_ratio(noisy_page.image) > 0.1 and speckle_ratio(clean_page_.image) < 0.01
+    assert speckle_ratio(despeckle(noisy_page.image)) < 0.01
+    _, applied = prepare(noisy_page)
+    assert applied.despeckled
+    _, applied = prepare(clean_page_)
+    assert not applied.despeckled
