@@ -116,6 +116,16 @@ def worker(concurrency: Annotated[int | None, typer.Option(help="Processes; defa
     os.execv(sys.executable, _worker_command(concurrency))
 
 
+def _die_with_parent() -> None:
+    """Runs in the worker child before exec: Linux sends it SIGTERM if `serve` dies, however it
+    dies, so no orphaned worker keeps consuming the queue."""
+    import ctypes
+    import signal
+
+    PR_SET_PDEATHSIG = 1
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
 @app.command()
 def serve(
     host: str = "127.0.0.1",
@@ -127,7 +137,7 @@ def serve(
     import uvicorn
 
     start_worker = _local_processing() if with_worker is None else with_worker
-    child = subprocess.Popen(_worker_command(None)) if start_worker else None
+    child = subprocess.Popen(_worker_command(None), preexec_fn=_die_with_parent) if start_worker else None
     try:
         uvicorn.run("api.app:app", host=host, port=port)
     finally:

@@ -60,9 +60,13 @@ class SearchBackend(Protocol):
         """Create indices or tables if missing. Idempotent."""
 
     def put(self, doc: IndexDocument) -> None:
-        """Insert or replace one document; searchable when this returns."""
+        """Insert or replace one document; searchable after the next refresh (OpenSearch
+        refreshes every second; the embedded backend at once)."""
 
     def delete(self, doc_id: str) -> None: ...
+
+    def refresh(self) -> None:
+        """Make every write so far visible to search now (tests, `clinidex reindex`)."""
 
     def search(self, query: str, limit: int = 20, offset: int = 0) -> SearchResult: ...
 

@@ -114,6 +114,9 @@ class EmbeddedBackend:
         ]
         return SearchResult(total=total, hits=hits)
 
+    def refresh(self) -> None:
+        """Writes are visible as soon as they commit."""
+
     def count(self) -> int:
         return self.db.execute("SELECT count(*) FROM documents").fetchone()[0]
 

@@ -13,15 +13,33 @@ def backend(request, tmp_path):
     if request.param == "embedded":
         b = EmbeddedBackend(tmp_path / "index.sqlite3")
         b.setup()
-        yield b
+        yield Refreshing(b)
         return
     from index.opensearch_backend import OpenSearchBackend
 
     svc = services_or_skip()
     b = OpenSearchBackend(svc.opensearch_url, unique("contract"))
     b.setup()
-    yield b
+    yield Refreshing(b)
     b.client.indices.delete(index=b.concrete)
+
+
+class Refreshing:
+    """The backend under test, refreshed after each write so the next search sees it."""
+
+    def __init__(self, backend) -> None:
+        self.backend = backend
+
+    def __getattr__(self, name):
+        return getattr(self.backend, name)
+
+    def put(self, doc: IndexDocument) -> None:
+        self.backend.put(doc)
+        self.backend.refresh()
+
+    def delete(self, doc_id: str) -> None:
+        self.backend.delete(doc_id)
+        self.backend.refresh()
 
 
 def doc(doc_id: str, text: str) -> IndexDocument:

@@ -48,7 +48,7 @@ def test_born_digital_and_mixed_pdfs_skip_ocr_where_text_exists(stack):
     mixed = stack.wait_for(stack.upload(
         documents.mixed_pdf(text[0], text[1], banner="FAX 555-0100 PAGE 2/2"), "mixed.pdf").json()["id"])
     assert [p["source"] for p in mixed["pages"]] == ["text_layer", "ocr"]
-    hits = stack.client.get("/search", params={"q": synthetic.marker_word(seed, 2)}).json()
+    hits = stack.search_until(synthetic.marker_word(seed, 2), expected=2)
     assert {h["doc_id"] for h in hits["hits"]} == {born["id"], mixed["id"]}
 
 

@@ -140,6 +140,16 @@ class Stack:
         logs = "\n".join(f"--- {p.name}\n{p.log_tail()}" for p in self.processes)
         raise AssertionError(f"document {doc_id} stuck in {body.get('status')}:\n{logs}")
 
+    def search_until(self, query: str, expected: int = 1, timeout: float = 10) -> dict:
+        """Search until `expected` hits show: an indexed document becomes visible within the
+        index's refresh interval."""
+        deadline = time.monotonic() + timeout
+        while True:
+            body = self.client.get("/search", params={"q": query}).json()
+            if body["total"] >= expected or time.monotonic() > deadline:
+                return body
+            time.sleep(0.2)
+
     def logs(self) -> str:
         return "\n".join(p.log_path.read_text(errors="replace") for p in self.processes)
 
