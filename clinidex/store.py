@@ -183,7 +183,10 @@ class DocumentStore:
             self.objects.put(key, data)
 
     def original(self, manifest: Manifest) -> bytes:
-        return self.objects.get(original_key(manifest.sha256))
+        return self.original_by_hash(manifest.sha256)
+
+    def original_by_hash(self, sha256: str) -> bytes:
+        return self.objects.get(original_key(sha256))
 
     def stream_original(self, manifest: Manifest) -> Iterator[bytes]:
         return self.objects.stream(original_key(manifest.sha256))

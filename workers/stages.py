@@ -11,6 +11,7 @@ set complete triggers `assemble`, which puts the pages in order into the manifes
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 from celery.exceptions import SoftTimeLimitExceeded
 
@@ -41,15 +42,26 @@ def _done(manifest: Manifest, state: State, stage: str, version: int) -> bool:
     return manifest.reached(state) and manifest.stage_versions.get(stage) == version
 
 
+@dataclass(frozen=True)
+class PageJob:
+    """What a page task needs, carried in its message so it need not load the manifest."""
+
+    doc_id: str
+    number: int
+    sha256: str
+    media_type: str
+    page_count: int
+
+
 _cached_original: tuple[str, bytes] | None = None
 
 
-def _original(ctx: Context, manifest: Manifest) -> bytes:
+def _original(ctx: Context, sha256: str) -> bytes:
     """The pages of one document usually reach a worker process back to back: keep the last
     original instead of fetching it once per page."""
     global _cached_original
-    if _cached_original is None or _cached_original[0] != manifest.sha256:
-        _cached_original = (manifest.sha256, ctx.docs.original(manifest))
+    if _cached_original is None or _cached_original[0] != sha256:
+        _cached_original = (sha256, ctx.docs.original_by_hash(sha256))
     return _cached_original[1]
 
 
@@ -71,17 +83,21 @@ def _result(page: OcrPage) -> PageResult:
     )
 
 
-def prepare_stage(ctx: Context, doc_id: str) -> list[int] | None:
-    """Inspect the document and read its text-layer pages. Returns the page numbers still to
-    OCR, or None when the document failed or is already past this point."""
+def prepare_stage(ctx: Context, doc_id: str) -> list[PageJob] | None:
+    """Inspect the document and read its text-layer pages. Returns the pages still to OCR, or
+    None when the document failed or is already past this point."""
     manifest = ctx.docs.load(doc_id)
     if manifest.state == State.failed or manifest.reached(State.ocr_done):
         return None
+
+    def jobs(numbers) -> list[PageJob]:
+        return [PageJob(doc_id, n, manifest.sha256, manifest.media_type, manifest.page_count or 0) for n in numbers]
+
     if _done(manifest, State.rendered, "inspect", INSPECT_VERSION):
         stored = ctx.docs.stored_pages(doc_id)
-        return [n for n in range(1, (manifest.page_count or 0) + 1) if n not in stored]
+        return jobs(n for n in range(1, (manifest.page_count or 0) + 1) if n not in stored)
     try:
-        plan = inspect(_original(ctx, manifest), manifest.media_type, ctx.limits)
+        plan = inspect(_original(ctx, manifest.sha256), manifest.media_type, ctx.limits)
     except IntakeError as exc:
         _fail(ctx, manifest, exc)
         return None
@@ -93,14 +109,12 @@ def prepare_stage(ctx: Context, doc_id: str) -> list[int] | None:
     manifest.move_to(State.rendered)
     ctx.docs.save(manifest)
     log.info("document %s: %d pages, %d to OCR", doc_id, len(plan.pages), len(plan.ocr_pages))
-    return plan.ocr_pages
+    return jobs(plan.ocr_pages)
 
 
-def page_stage(ctx: Context, doc_id: str, number: int) -> bool:
+def page_stage(ctx: Context, job: PageJob) -> bool:
     """OCR one page. Returns True when this call finds every page of the document stored."""
-    manifest = ctx.docs.load(doc_id)
-    if manifest.state == State.failed or manifest.reached(State.ocr_done):
-        return False
+    doc_id, number = job.doc_id, job.number
     stored = ctx.docs.find_page(doc_id, number)
     if stored is None or stored.version != PAGE_VERSION:
         reader = PageReader(ReadOptions(
@@ -109,14 +123,14 @@ def page_stage(ctx: Context, doc_id: str, number: int) -> bool:
             timeout_s=ctx.settings.ocr_page_timeout_s,
         ))
         try:
-            result = _result(reader.read_page(_original(ctx, manifest), manifest.media_type, PagePlan(number)))
+            result = _result(reader.read_page(_original(ctx, job.sha256), job.media_type, PagePlan(number)))
         except (PageTimeout, CorruptDocument, SoftTimeLimitExceeded) as exc:
             # One bad page does not sink the fax: it is kept, marked, and the rest is read.
             reason = str(exc) if isinstance(exc, IntakeError) else f"Reading page {number} took too long."
             result = PageResult(number=number, text="", unreadable=reason, version=PAGE_VERSION)
             log.warning("document %s page %d unreadable: %s", doc_id, number, type(exc).__name__)
         ctx.docs.save_page(doc_id, result)
-    return len(ctx.docs.stored_pages(doc_id)) >= (manifest.page_count or 0)
+    return len(ctx.docs.stored_pages(doc_id)) >= job.page_count
 
 
 def assemble_stage(ctx: Context, doc_id: str) -> bool:

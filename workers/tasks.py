@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import asdict
 
 from clinidex.errors import TransientError
 from clinidex.manifest import State
 from clinidex.settings import get_settings
 from workers.app import app
 from workers.context import get_context
-from workers.stages import assemble_stage, index_stage, page_stage, prepare_stage
+from workers.stages import PageJob, assemble_stage, index_stage, page_stage, prepare_stage
 
 log = logging.getLogger("clinidex.tasks")
 
@@ -21,12 +22,12 @@ _RETRY = dict(
 )
 
 
-def _guard(stage, doc_id: str, *args):
+def _guard(stage, doc_id: str, work=None):
     """Run a stage; a bug marks the document failed (so it is not silently stuck) and is
     re-raised so it is loud. Only the exception type is recorded: messages from libraries
     may quote document content."""
     try:
-        return stage(get_context(), doc_id, *args)
+        return stage(get_context(), doc_id if work is None else work)
     except TransientError:
         raise
     except Exception as exc:
@@ -42,21 +43,22 @@ def _guard(stage, doc_id: str, *args):
 
 @app.task(name="clinidex.prepare", **_RETRY)
 def prepare_document(doc_id: str) -> None:
-    pages = _guard(prepare_stage, doc_id)
-    if pages is None:
+    jobs = _guard(prepare_stage, doc_id)
+    if jobs is None:
         return
-    if not pages:
+    if not jobs:
         assemble_document.delay(doc_id)
-    for number in pages:
-        ocr_page.delay(doc_id, number)
+    for job in jobs:
+        ocr_page.delay(asdict(job))
 
 
 # The page's own OCR time limit is enforced inside Tesseract; this is the backstop for
 # rendering or a stuck call, after which the page is retried elsewhere.
 @app.task(name="clinidex.page", soft_time_limit=get_settings().ocr_page_timeout_s + 60, **_RETRY)
-def ocr_page(doc_id: str, number: int) -> None:
-    if _guard(page_stage, doc_id, number):
-        assemble_document.delay(doc_id)
+def ocr_page(job: dict) -> None:
+    page = PageJob(**job)
+    if _guard(page_stage, page.doc_id, page):
+        assemble_document.delay(page.doc_id)
 
 
 @app.task(name="clinidex.assemble", **_RETRY)

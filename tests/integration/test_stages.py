@@ -22,11 +22,12 @@ def received(ctx, seed: int, pages: int = 2) -> str:
 def test_every_stage_can_run_twice_without_doing_work_twice(tmp_path):
     ctx = context(tmp_path)
     doc_id = received(ctx, 91)
-    assert prepare_stage(ctx, doc_id) == [1, 2]
-    assert page_stage(ctx, doc_id, 2) is False  # page 1 still missing
-    assert page_stage(ctx, doc_id, 1) is True
+    first, second = prepare_stage(ctx, doc_id)
+    assert (first.number, second.number, first.page_count) == (1, 2, 2)
+    assert page_stage(ctx, second) is False  # page 1 still missing
+    assert page_stage(ctx, first) is True
     stored = ctx.docs.objects.get("pages/%s/00001.json" % doc_id)
-    assert page_stage(ctx, doc_id, 1) is True  # redelivered: nothing re-read
+    assert page_stage(ctx, first) is True  # redelivered: nothing re-read
     assert ctx.docs.objects.get("pages/%s/00001.json" % doc_id) == stored
     assert prepare_stage(ctx, doc_id) == []  # redelivered prepare finds both pages done
     assert assemble_stage(ctx, doc_id) and assemble_stage(ctx, doc_id)
@@ -43,8 +44,8 @@ def test_every_stage_can_run_twice_without_doing_work_twice(tmp_path):
 def test_pages_over_the_time_limit_are_unreadable_and_a_fax_of_only_those_fails(tmp_path):
     ctx = context(tmp_path, ocr_page_timeout_s=0.001)
     doc_id = received(ctx, 92)
-    for number in prepare_stage(ctx, doc_id):
-        page_stage(ctx, doc_id, number)
+    for job in prepare_stage(ctx, doc_id):
+        page_stage(ctx, job)
     assert "took longer" in ctx.docs.load_page(doc_id, 1).unreadable
     assert assemble_stage(ctx, doc_id) is False
     manifest = ctx.docs.load(doc_id)
@@ -61,8 +62,7 @@ def test_pages_over_the_time_limit_are_unreadable_and_a_fax_of_only_those_fails(
 def test_low_confidence_flag(tmp_path, second_page, flagged):
     ctx = context(tmp_path)
     doc_id = received(ctx, 93)
-    prepare_stage(ctx, doc_id)
-    page_stage(ctx, doc_id, 1)
+    page_stage(ctx, prepare_stage(ctx, doc_id)[0])
     ctx.docs.save_page(doc_id, second_page.model_copy(update={"version": PAGE_VERSION}))
     assert assemble_stage(ctx, doc_id)
     manifest = ctx.docs.load(doc_id)
