@@ -35,7 +35,6 @@ import io  # noqa: E402
 import multiprocessing as mp  # noqa: E402
 import platform  # noqa: E402
 import shutil  # noqa: E402
-import socket  # noqa: E402
 import statistics  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
@@ -437,15 +436,6 @@ class Floor:
 
 # ---------------------------------------------------------------------------------------- (d) Clinidex
 
-def _reachable(url: str) -> bool:
-    host, _, port = url.split("://", 1)[1].split("/", 1)[0].partition(":")
-    try:
-        with socket.create_connection((host, int(port or 80)), timeout=2):
-            return True
-    except OSError:
-        return False
-
-
 class Clinidex:
     def __init__(self, corpus: Corpus, workdir: Path, jobs: int) -> None:
         self.corpus = corpus
@@ -454,7 +444,9 @@ class Clinidex:
         self.redis_url = os.environ.get("CLINIDEX_TEST_REDIS_URL", "redis://127.0.0.1:6379")
         self.opensearch_url = os.environ.get("CLINIDEX_TEST_OPENSEARCH_URL", "http://127.0.0.1:9200")
         self.s3_endpoint = os.environ.get("CLINIDEX_TEST_S3_ENDPOINT", "http://127.0.0.1:9000")
-        down = [u for u in (self.redis_url, self.opensearch_url, self.s3_endpoint) if not _reachable(u)]
+        from tests.support.services import reachable
+
+        down = [u for u in (self.redis_url, self.opensearch_url, self.s3_endpoint) if not reachable(u)]
         if down:
             raise BenchError(f"services not reachable: {', '.join(down)}; run scripts/services.sh up")
         from clinidex import synthetic

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from PIL import Image
 
+from clinidex.manifest import Word as OcrWord  # the stored word box, made here once
 from ingest.errors import IntakeError
 
 # One Tesseract per worker process, each single-threaded: with several processes per machine,
@@ -26,16 +27,6 @@ os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
 class PageTimeout(IntakeError):
     code = "ocr_timeout"
-
-
-@dataclass(frozen=True)
-class OcrWord:
-    text: str
-    left: int
-    top: int
-    width: int
-    height: int
-    confidence: float
 
 
 @dataclass(frozen=True)
@@ -88,7 +79,10 @@ class TesserocrEngine:
     def read(self, number: int, image: Image.Image, *, dpi: int, timeout_s: float) -> OcrPage:
         t = self._t
         started = time.perf_counter()
-        self.api.SetImage(image)
+        # Raw 8-bit pixels: SetImage would first encode the page to an image file in memory.
+        gray = image if image.mode == "L" else image.convert("L")
+        pixels = gray.tobytes()  # must outlive Recognize: Tesseract does not copy it
+        self.api.SetImageBytes(pixels, gray.width, gray.height, 1, gray.width)
         self.api.SetSourceResolution(dpi)
         if not self.api.Recognize(timeout=max(1, int(timeout_s * 1000))):
             raise PageTimeout(f"OCR of page {number} took longer than {timeout_s} s.")
@@ -104,7 +98,8 @@ class TesserocrEngine:
                 if not token:
                     continue
                 left, top, right, bottom = box
-                words.append(OcrWord(token, left, top, right - left, bottom - top, round(word.Confidence(level), 1)))
+                words.append(OcrWord(text=token, left=left, top=top, width=right - left, height=bottom - top,
+                                     confidence=round(word.Confidence(level), 1)))
         # Tesseract raises rather than return an empty string for a blank page.
         text = self.api.GetUTF8Text().strip() if words else ""
         return OcrPage(number, text, words, _mean(words), image.width, image.height,
@@ -144,7 +139,8 @@ class PytesseractEngine:
             token, conf = raw.strip(), float(data["conf"][i])
             if not token or conf < 0:
                 continue
-            words.append(OcrWord(token, data["left"][i], data["top"][i], data["width"][i], data["height"][i], conf))
+            words.append(OcrWord(text=token, left=data["left"][i], top=data["top"][i], width=data["width"][i],
+                                 height=data["height"][i], confidence=conf))
             lines.setdefault((data["block_num"][i], data["par_num"][i], data["line_num"][i]), []).append(token)
         text = "\n".join(" ".join(tokens) for tokens in lines.values())
         return OcrPage(number, text, words, _mean(words), image.width, image.height,

@@ -16,7 +16,7 @@ from ingest.render import PageImage
 # that trying a couple of dozen angles costs about ten milliseconds.
 _SKEW_WIDTH = 300
 _COARSE = np.arange(-5.0, 5.01, 1.0)
-_FINE = np.arange(-0.6, 0.61, 0.1)
+_FINE = np.arange(-0.3, 0.31, 0.1)
 # Below this the rotation costs more (resampling blur) than the skew does.
 MIN_CORRECTED_SKEW = 0.4
 
@@ -73,7 +73,11 @@ def estimate_skew(image: Image.Image) -> float:
     if not np.asarray(ink).any():
         return 0.0
     coarse = float(max(_COARSE, key=lambda a: _profile_score(ink, float(a))))
-    return round(max((coarse + float(f) for f in _FINE), key=lambda a: _profile_score(ink, a)), 2)
+    # Half-degree steps first; tenths only where the page is skewed enough to be corrected.
+    half = max((coarse + f for f in (-0.5, 0.0, 0.5)), key=lambda a: _profile_score(ink, a))
+    if abs(half) < MIN_CORRECTED_SKEW / 2:
+        return round(half, 2)
+    return round(max((half + float(f) for f in _FINE), key=lambda a: _profile_score(ink, a)), 2)
 
 
 def deskew(page: PageImage) -> tuple[PageImage, float]:

@@ -56,7 +56,8 @@ class PageReader:
 def from_text_layer(plan: PagePlan) -> OcrPage:
     layer = plan.text_layer
     assert layer is not None
-    words = [OcrWord(w.text, w.left, w.top, w.width, w.height, TEXT_LAYER_CONFIDENCE) for w in layer.words]
+    words = [OcrWord(text=w.text, left=w.left, top=w.top, width=w.width, height=w.height,
+                     confidence=TEXT_LAYER_CONFIDENCE) for w in layer.words]
     return OcrPage(
         number=plan.number,
         text=layer.text.strip(),

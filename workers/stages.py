@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from celery.exceptions import SoftTimeLimitExceeded
 
-from clinidex.manifest import Manifest, PageResult, State, Word
+from clinidex.manifest import Manifest, PageResult, State
 from index import IndexDocument
 from ingest.errors import CorruptDocument, IntakeError
 from ingest.ocr import OcrPage, PageTimeout
@@ -77,8 +77,7 @@ def _result(page: OcrPage) -> PageResult:
         skew=page.skew,
         despeckled=page.despeckled,
         seconds=page.seconds,
-        words=[Word(text=w.text, left=w.left, top=w.top, width=w.width, height=w.height,
-                    confidence=w.confidence) for w in page.words],
+        words=page.words,
         version=PAGE_VERSION,
     )
 
@@ -112,10 +111,14 @@ def prepare_stage(ctx: Context, doc_id: str) -> list[PageJob] | None:
     return jobs(plan.ocr_pages)
 
 
-def page_stage(ctx: Context, job: PageJob) -> bool:
-    """OCR one page. Returns True when this call finds every page of the document stored."""
+def page_stage(ctx: Context, job: PageJob, maybe_done: bool = True) -> bool:
+    """OCR one page. Returns True when this call finds every page of the document stored.
+
+    `maybe_done` is False on a task's first delivery, which skips looking for a stored result
+    that cannot be there yet. Reading a page twice is only wasted work: the result is the same.
+    """
     doc_id, number = job.doc_id, job.number
-    stored = ctx.docs.find_page(doc_id, number)
+    stored = ctx.docs.find_page(doc_id, number) if maybe_done else None
     if stored is None or stored.version != PAGE_VERSION:
         reader = PageReader(ReadOptions(
             language=ctx.settings.ocr_language,

@@ -37,7 +37,7 @@ def _guard(stage, doc_id: str, work=None):
             manifest.move_to(State.failed, reason=f"Internal error ({type(exc).__name__}); reported to engineering.")
             manifest.metadata["failure_code"] = "internal"
             ctx.docs.save(manifest)
-        log.error("document %s: internal error %s in %s", doc_id, type(exc).__name__, stage.__name__)
+        log.error("document %s: internal error %s", doc_id, type(exc).__name__)
         raise
 
 
@@ -54,10 +54,13 @@ def prepare_document(doc_id: str) -> None:
 
 # The page's own OCR time limit is enforced inside Tesseract; this is the backstop for
 # rendering or a stuck call, after which the page is retried elsewhere.
-@app.task(name="clinidex.page", soft_time_limit=get_settings().ocr_page_timeout_s + 60, **_RETRY)
-def ocr_page(job: dict) -> None:
+@app.task(name="clinidex.page", bind=True, soft_time_limit=get_settings().ocr_page_timeout_s + 60, **_RETRY)
+def ocr_page(self, job: dict) -> None:
     page = PageJob(**job)
-    if _guard(page_stage, page.doc_id, page):
+    request = self.request
+    redelivered = bool((request.delivery_info or {}).get("redelivered"))
+    maybe_done = request.is_eager or redelivered or bool(request.retries)
+    if _guard(lambda ctx, work: page_stage(ctx, work, maybe_done), page.doc_id, page):
         assemble_document.delay(page.doc_id)
 
 

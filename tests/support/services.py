@@ -26,7 +26,7 @@ class Services:
     s3_endpoint: str
 
 
-def _reachable(url: str) -> bool:
+def reachable(url: str) -> bool:
     host, _, port = url.split("://", 1)[1].split("/", 1)[0].partition(":")
     try:
         with socket.create_connection((host, int(port or 80)), timeout=2):
@@ -43,7 +43,7 @@ def services_or_skip() -> Services:
         opensearch_url=os.environ.get("CLINIDEX_TEST_OPENSEARCH_URL", "http://127.0.0.1:9200"),
         s3_endpoint=os.environ.get("CLINIDEX_TEST_S3_ENDPOINT", "http://127.0.0.1:9000"),
     )
-    missing = [u for u in (found.redis_url, found.opensearch_url, found.s3_endpoint) if not _reachable(u)]
+    missing = [u for u in (found.redis_url, found.opensearch_url, found.s3_endpoint) if not reachable(u)]
     if missing:
         message = f"services not reachable: {', '.join(missing)} (run scripts/services.sh up)"
         if os.environ.get("CLINIDEX_TEST_REQUIRE_SERVICES") == "1":

@@ -21,3 +21,15 @@ def test_blank_page_has_no_words():
     (image,) = render_pages(synthetic.fax_tiff([[]]), TIFF, Limits(10, 10**8))
     result = ocr_page(1, image.image, dpi=image.dpi, language="eng", timeout_s=60)
     assert result.text == "" and result.words == [] and result.mean_confidence is None
+
+
+def test_both_engines_read_the_same_page():
+    from ingest.ocr import engine
+
+    _, pages = synthetic.referral_pages(seed=12, pages=1)
+    (image,) = render_pages(synthetic.fax_tiff(pages), TIFF, Limits(10, 10**8))
+    readings = {name: engine(name, "eng").read(1, image.image, dpi=image.dpi, timeout_s=60)
+                for name in ("tesserocr", "pytesseract")}
+    for name, page in readings.items():
+        assert synthetic.marker_word(12, 1) in page.text, name
+        assert page.mean_confidence > 80 and len(page.words) > 30, name
