@@ -203,8 +203,8 @@ class CpuMeter:
                 kind = "clinidex api"
             elif ours(pid):
                 kind = "bench + tools it ran"
-            elif "moto" in cmd:
-                kind = "s3 (moto)"
+            elif "moto" in cmd or "minio" in cmd:
+                kind = "s3 server"
             elif "opensearch" in cmd.lower():
                 kind = "opensearch"
             elif "redis-server" in cmd:
@@ -691,7 +691,7 @@ def main(argv: list[str] | None = None) -> int:
                        "PyTessBaseAPI (eng, PSM AUTO) each, created and warmed before the clock; pages decoded in "
                        "memory; pages split evenly; SetImage + Recognize + GetUTF8Text timed"),
         "d": Contender("d", "(d) Clinidex (API + Celery)", "tests/support/services.py `Stack`: uvicorn + a Celery "
-                       "worker (concurrency as `Stack` sets it, listed per run below) on Redis, OpenSearch, S3 (moto); fresh "
+                       "worker (concurrency as `Stack` sets it, listed per run below) on Redis, OpenSearch, S3 (scripts/services.sh: MinIO unless CLINIDEX_S3_SERVER=moto); fresh "
                        f"index and bucket per run, warmed with a {jobs}-page fax first; {PAGES_PER_DOC}-page TIFFs "
                        "uploaded over HTTP; time from the first upload to the last `indexed` transition"),
     }

@@ -83,11 +83,13 @@ def _result(page: OcrPage) -> PageResult:
 
 
 def prepare_stage(ctx: Context, doc_id: str) -> list[PageJob] | None:
-    """Inspect the document and read its text-layer pages. Returns the pages still to OCR, or
-    None when the document failed or is already past this point."""
+    """Inspect the document and read its text-layer pages. Returns the pages still to OCR (an
+    empty list: go on to assembly), or None when the document failed or is already indexed."""
     manifest = ctx.docs.load(doc_id)
-    if manifest.state == State.failed or manifest.reached(State.ocr_done):
+    if manifest.state in (State.failed, State.indexed):
         return None
+    if manifest.reached(State.ocr_done):
+        return []  # a redelivery after assembly: the chain goes on from there
 
     def jobs(numbers) -> list[PageJob]:
         return [PageJob(doc_id, n, manifest.sha256, manifest.media_type, manifest.page_count or 0) for n in numbers]
@@ -100,14 +102,18 @@ def prepare_stage(ctx: Context, doc_id: str) -> list[PageJob] | None:
     except IntakeError as exc:
         _fail(ctx, manifest, exc)
         return None
-    for page in plan.pages:
-        if page.text_layer is not None:
-            ctx.docs.save_page(doc_id, _result(from_text_layer(page)))
+    read = [_result(from_text_layer(page)) for page in plan.pages if page.text_layer is not None]
+    for page in read:
+        ctx.docs.save_page(doc_id, page)
     manifest.page_count = len(plan.pages)
     manifest.stage_versions["inspect"] = INSPECT_VERSION
     manifest.move_to(State.rendered)
-    ctx.docs.save(manifest)
     log.info("document %s: %d pages, %d to OCR", doc_id, len(plan.pages), len(plan.ocr_pages))
+    if not plan.ocr_pages:
+        # Born-digital: every page is in hand, so assemble now rather than read them back.
+        _assemble(ctx, manifest, read)
+        return []
+    ctx.docs.save(manifest)
     return jobs(plan.ocr_pages)
 
 
@@ -143,11 +149,15 @@ def assemble_stage(ctx: Context, doc_id: str) -> bool:
         return False
     if _done(manifest, State.ocr_done, "assemble", ASSEMBLE_VERSION):
         return True
-    count = manifest.page_count or 0
-    pages = [ctx.docs.find_page(doc_id, n) for n in range(1, count + 1)]
+    pages = [ctx.docs.find_page(doc_id, n) for n in range(1, (manifest.page_count or 0) + 1)]
     if any(p is None for p in pages):
         return False  # a page task is still running; the last one to finish assembles
-    manifest.pages = [p.summary() for p in pages if p is not None]
+    return _assemble(ctx, manifest, pages)
+
+
+def _assemble(ctx: Context, manifest: Manifest, pages: list[PageResult]) -> bool:
+    count = len(pages)
+    manifest.pages = [p.summary() for p in sorted(pages, key=lambda p: p.number)]
     unreadable = [p.number for p in manifest.pages if p.unreadable]
     if len(unreadable) == count:
         _fail(ctx, manifest, CorruptDocument("No page of the document could be read."))
@@ -160,7 +170,7 @@ def assemble_stage(ctx: Context, doc_id: str) -> bool:
     manifest.stage_versions["assemble"] = ASSEMBLE_VERSION
     manifest.move_to(State.ocr_done)
     ctx.docs.save(manifest)
-    log.info("document %s: %d pages assembled, %d low confidence", doc_id, count, len(low))
+    log.info("document %s: %d pages assembled, %d low confidence", manifest.doc_id, count, len(low))
     return True
 
 

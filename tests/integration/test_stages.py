@@ -80,3 +80,20 @@ def test_bad_input_fails_the_document_with_a_reason(tmp_path):
     manifest = ctx.docs.load(doc_id)
     assert manifest.state == State.failed and "password" in manifest.failure_reason
     assert manifest.metadata["failure_code"] == "encrypted"
+
+
+def test_born_digital_pdf_is_assembled_by_prepare_and_a_redelivery_keeps_the_chain_going(tmp_path):
+    from tests.support import documents
+
+    ctx = context(tmp_path)
+    _, text = synthetic.referral_pages(95, pages=3)
+    doc_id = receive(ctx, documents.born_digital_pdf(text), filename=None, source="test").manifest.doc_id
+    assert prepare_stage(ctx, doc_id) == []
+    manifest = ctx.docs.load(doc_id)
+    assert manifest.state == State.ocr_done and [p.source for p in manifest.pages] == ["text_layer"] * 3
+    assert ctx.docs.stored_pages(doc_id) == {1, 2, 3}
+    assert prepare_stage(ctx, doc_id) == []  # redelivered: go on to assembly, which is done
+    assert assemble_stage(ctx, doc_id)
+    index_stage(ctx, doc_id)
+    assert prepare_stage(ctx, doc_id) is None
+    assert ctx.index.search(synthetic.marker_word(95, 3)).total == 1
