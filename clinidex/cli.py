@@ -147,6 +147,34 @@ def serve(
 
 
 @app.command()
+def watch(once: Annotated[bool, typer.Option(help="Scan every drop once and exit")] = False) -> None:
+    """Watch the configured S3 drop prefixes and folders (CLINIDEX_DROP_S3, CLINIDEX_DROP_FOLDERS)."""
+    import threading
+
+    from workers.app import app as celery_app
+    from workers.context import get_context
+    from workers.watch import Watcher, open_drops
+
+    settings = get_settings()
+    if _local_processing():
+        celery_app.conf.task_always_eager = True
+    drops = open_drops(settings)
+    if not drops:
+        raise typer.BadParameter("no drops configured: set CLINIDEX_DROP_S3 and/or CLINIDEX_DROP_FOLDERS")
+    watcher = Watcher(get_context(), drops, max_attempts=settings.drop_max_attempts)
+    if once:
+        outcomes = watcher.scan_once()
+        console.print(", ".join(f"{n} {k}" for k, n in sorted(outcomes.items())) or "nothing waiting")
+        return
+    console.print(f"watching {', '.join(d.label for d in drops)} every {settings.watch_interval_s:g} s")
+    stop = threading.Event()
+    try:
+        watcher.run(settings.watch_interval_s, stop)
+    except KeyboardInterrupt:
+        stop.set()
+
+
+@app.command()
 def reindex() -> None:
     """Rebuild the search index from the manifests in the object store."""
     from clinidex.manifest import State

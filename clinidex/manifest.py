@@ -109,6 +109,18 @@ class PageResult(PageSummary):
         return PageSummary.model_validate(self.model_dump(exclude={"words", "version"}))
 
 
+class ReceiptRecord(BaseModel):
+    """One arrival of a document's bytes: the first, or a resent fax that became no new copy."""
+
+    receipt_id: str
+    doc_id: str
+    source: str  # "upload", "cli", "s3://bucket/prefix", "folder:/path"
+    # The name it arrived under (file name or object key). It can carry a patient's name:
+    # kept here and shown by the API, never logged.
+    name: str | None = None
+    at: datetime = Field(default_factory=utcnow)
+
+
 class Manifest(BaseModel):
     doc_id: str
     sha256: str

@@ -28,6 +28,15 @@ class Settings(BaseSettings):
     broker_url: str | None = None
     task_max_retries: int = 5
 
+    # Drop intake: comma-separated `bucket/prefix` entries and folders, watched by `clinidex watch`.
+    drop_s3: str = ""
+    drop_folders: str = ""
+    watch_interval_s: float = 5.0
+    # A dropped file is taken once its size and time have not changed for this long.
+    drop_settle_s: float = 2.0
+    # An arrival that keeps failing for a non-input reason is filed under failed/ after this.
+    drop_max_attempts: int = 5
+
     # Limits that protect the workers from hostile or accidental input.
     max_upload_bytes: int = 100 * 1024 * 1024
     max_pages: int = 500
@@ -42,6 +51,15 @@ class Settings(BaseSettings):
     @property
     def uses_s3(self) -> bool:
         return bool(self.s3_endpoint_url or self.s3_bucket)
+
+    @property
+    def drop_s3_prefixes(self) -> list[tuple[str, str]]:
+        entries = [e.strip() for e in self.drop_s3.split(",") if e.strip()]
+        return [(e.split("/", 1)[0], e.split("/", 1)[1] if "/" in e else "") for e in entries]
+
+    @property
+    def drop_folder_paths(self) -> list[Path]:
+        return [Path(e.strip()) for e in self.drop_folders.split(",") if e.strip()]
 
     @property
     def bucket(self) -> str:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Protocol
 
 from clinidex.errors import NotFound, TransientError
-from clinidex.manifest import Manifest, PageResult
+from clinidex.manifest import Manifest, PageResult, ReceiptRecord
 from clinidex.settings import Settings
 
 CHUNK = 1024 * 1024
@@ -23,6 +23,10 @@ def original_key(sha256: str) -> str:
 
 def manifest_key(doc_id: str) -> str:
     return f"manifests/{doc_id}.json"
+
+
+def receipt_key(doc_id: str, receipt_id: str) -> str:
+    return f"receipts/{doc_id}/{receipt_id}.json"
 
 
 def page_prefix(doc_id: str) -> str:
@@ -94,18 +98,22 @@ class LocalStore:
                 yield path.relative_to(self.root).as_posix()
 
 
+def s3_client(settings: Settings):
+    import boto3
+    from botocore.config import Config
+
+    return boto3.client(
+        "s3",
+        endpoint_url=settings.s3_endpoint_url,
+        region_name=settings.s3_region,
+        config=Config(retries={"max_attempts": 3, "mode": "standard"}, connect_timeout=5, read_timeout=30),
+    )
+
+
 class S3Store:
     def __init__(self, settings: Settings) -> None:
-        import boto3
-        from botocore.config import Config
-
         self.bucket = settings.bucket
-        self.client = boto3.client(
-            "s3",
-            endpoint_url=settings.s3_endpoint_url,
-            region_name=settings.s3_region,
-            config=Config(retries={"max_attempts": 3, "mode": "standard"}, connect_timeout=5, read_timeout=30),
-        )
+        self.client = s3_client(settings)
         self._ensure_bucket()
 
     def _call(self, fn, **kwargs):
@@ -220,6 +228,15 @@ class DocumentStore:
     def stored_pages(self, doc_id: str) -> set[int]:
         prefix = page_prefix(doc_id)
         return {int(key.removeprefix(prefix).removesuffix(".json")) for key in self.objects.keys(prefix)}
+
+    def save_receipt(self, receipt: ReceiptRecord) -> None:
+        # One object per receipt: arrivals never rewrite the manifest a worker may be saving.
+        self.objects.put(receipt_key(receipt.doc_id, receipt.receipt_id), receipt.model_dump_json().encode())
+
+    def receipts(self, doc_id: str) -> list[ReceiptRecord]:
+        records = [ReceiptRecord.model_validate_json(self.objects.get(key))
+                   for key in self.objects.keys(f"receipts/{doc_id}/")]
+        return sorted(records, key=lambda r: r.at)
 
     def doc_ids(self) -> Iterator[str]:
         for key in self.objects.keys("manifests/"):

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import logging
+import uuid
 from dataclasses import dataclass
 
-from clinidex.manifest import Manifest, State, document_id_for, sha256_hex
+from clinidex.manifest import Manifest, ReceiptRecord, State, document_id_for, sha256_hex
 from ingest.detect import check_upload
 from workers.context import Context
 
@@ -15,25 +16,32 @@ log = logging.getLogger("clinidex.intake")
 class Receipt:
     manifest: Manifest
     created: bool
+    receipt_id: str
 
 
-def receive(ctx: Context, data: bytes, *, filename: str | None, source: str) -> Receipt:
-    """Store the original and its manifest, or find the document these bytes already are.
+def receive(ctx: Context, data: bytes, *, filename: str | None, source: str,
+            receipt_id: str | None = None) -> Receipt:
+    """Store the original and its manifest, or find the document these bytes already are;
+    either way record the arrival as a receipt.
 
     Raises an IntakeError for bad input before anything is stored. The original is written
-    before the manifest, so a manifest never points at missing bytes.
+    before the manifest, so a manifest never points at missing bytes. A caller that may see
+    the same arrival twice (a drop watcher after a crash) passes a stable `receipt_id`, so the
+    second time rewrites the same receipt instead of adding one.
     """
     media_type = check_upload(data, ctx.settings.max_upload_bytes)
     digest = sha256_hex(data)
+    receipt_id = receipt_id or uuid.uuid4().hex
     existing = ctx.docs.find(document_id_for(digest))
-    if existing is not None:
-        log.info("document %s received again from %s", existing.doc_id, source)
-        return Receipt(existing, created=False)
-    manifest = Manifest.new(data=data, media_type=media_type, filename=filename, source=source)
-    ctx.docs.put_original(digest, data)
-    ctx.docs.save(manifest)
-    log.info("document %s received from %s", manifest.doc_id, source)
-    return Receipt(manifest, created=True)
+    if existing is None:
+        manifest = Manifest.new(data=data, media_type=media_type, filename=filename, source=source)
+        ctx.docs.put_original(digest, data)
+        ctx.docs.save(manifest)
+    else:
+        manifest = existing
+    ctx.docs.save_receipt(ReceiptRecord(receipt_id=receipt_id, doc_id=manifest.doc_id, source=source, name=filename))
+    log.info("document %s %s from %s", manifest.doc_id, "received again" if existing else "received", source)
+    return Receipt(manifest, created=existing is None, receipt_id=receipt_id)
 
 
 def enqueue(receipt: Receipt) -> bool:

@@ -81,7 +81,9 @@ async def upload_document(
 
 @router.get("/documents/{doc_id}")
 def get_document(doc_id: str, ctx: Context = Depends(context)) -> dict:
-    return detail(ctx.docs.load(doc_id))
+    manifest = ctx.docs.load(doc_id)
+    receipts = [r.model_dump(mode="json", exclude={"doc_id"}) for r in ctx.docs.receipts(doc_id)]
+    return {**detail(manifest), "receipts": receipts}
 
 
 @router.get("/documents/{doc_id}/pages/{number}")

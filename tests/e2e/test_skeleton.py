@@ -55,6 +55,8 @@ def test_fax_from_upload_to_search_hit(stack, monkeypatch):
 
     again = stack.upload(fax, "resent.tif")
     assert again.status_code == 200 and again.json() == {**again.json(), "id": doc_id, "duplicate": True}
+    receipts = stack.client.get(f"/documents/{doc_id}").json()["receipts"]
+    assert [r["name"] for r in receipts] == ["incoming-fax.tif", "resent.tif"]
     assert len([k for k in store_keys(stack, monkeypatch, "originals/") if body["sha256"] in k]) == 1
 
 
