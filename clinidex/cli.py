@@ -174,6 +174,58 @@ def watch(once: Annotated[bool, typer.Option(help="Scan every drop once and exit
         stop.set()
 
 
+dlq = typer.Typer(help="The dead-letter store: tasks that failed for good.", no_args_is_help=True)
+app.add_typer(dlq, name="dlq")
+
+
+@dlq.command("list")
+def dlq_list() -> None:
+    """List dead letters, oldest first."""
+    from workers.context import get_context
+    from workers.deadletter import letters
+
+    found = letters(get_context())
+    for letter in found:
+        console.print(f"{letter.letter_id}  {letter.at[:19]}  {letter.task:18} doc {letter.doc_id}  "
+                      f"{letter.error}: {letter.reason}", markup=False)
+    console.print(f"{len(found)} dead letter(s)")
+
+
+@dlq.command("replay")
+def dlq_replay(
+    letter_ids: Annotated[list[str] | None, typer.Argument(help="Letters to replay")] = None,
+    replay_all: Annotated[bool, typer.Option("--all", help="Replay every letter")] = False,
+) -> None:
+    """Send dead-lettered tasks again (a document a bug failed restarts from `received`)."""
+    from workers.app import app as celery_app
+    from workers.context import get_context
+    from workers.deadletter import letters, replay
+
+    ctx = get_context()
+    chosen = [l for l in letters(ctx) if replay_all or l.letter_id in (letter_ids or [])]
+    if not chosen:
+        raise typer.BadParameter("name letters to replay, or --all")
+    for letter in chosen:
+        replay(ctx, letter, celery_app.send_task)
+    console.print(f"{len(chosen)} replayed")
+
+
+@app.command()
+def reconcile(
+    stuck_after: Annotated[float | None, typer.Option(help="Seconds unchanged; default CLINIDEX_RECONCILE_AFTER_S")] = None,
+) -> None:
+    """Re-send documents that stopped moving (the beat schedule runs this every minute)."""
+    from workers.app import app as celery_app
+    from workers.app import queue_depth
+    from workers.context import get_context
+    from workers.reconcile import reconcile as run
+
+    settings = get_settings()
+    counts = run(get_context(), settings.reconcile_after_s if stuck_after is None else stuck_after,
+                 queue_depth(), celery_app.send_task)
+    console.print(", ".join(f"{n} {k.replace('_', ' ')}" for k, n in counts.items()))
+
+
 @app.command()
 def reindex() -> None:
     """Rebuild the search index from the manifests in the object store."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from datetime import datetime, timezone
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Protocol
@@ -43,6 +44,8 @@ class ObjectStore(Protocol):
     def exists(self, key: str) -> bool: ...
     def stream(self, key: str) -> Iterator[bytes]: ...
     def keys(self, prefix: str) -> Iterator[str]: ...
+    def delete(self, key: str) -> None: ...
+    def modified(self, key: str) -> datetime: ...
 
 
 class LocalStore:
@@ -88,6 +91,15 @@ class LocalStore:
         with fh:
             while chunk := fh.read(CHUNK):
                 yield chunk
+
+    def delete(self, key: str) -> None:
+        self._path(key).unlink(missing_ok=True)
+
+    def modified(self, key: str) -> datetime:
+        try:
+            return datetime.fromtimestamp(self._path(key).stat().st_mtime, timezone.utc)
+        except FileNotFoundError:
+            raise NotFound(key) from None
 
     def keys(self, prefix: str) -> Iterator[str]:
         base = self._path(prefix) if prefix else self.root
@@ -165,6 +177,12 @@ class S3Store:
         finally:
             body.close()
 
+    def delete(self, key: str) -> None:
+        self._call(self.client.delete_object, Key=key)
+
+    def modified(self, key: str) -> datetime:
+        return self._call(self.client.head_object, Key=key)["LastModified"]
+
     def keys(self, prefix: str) -> Iterator[str]:
         paginator = self.client.get_paginator("list_objects_v2")
         for page in paginator.paginate(Bucket=self.bucket, Prefix=prefix):
@@ -237,6 +255,17 @@ class DocumentStore:
         records = [ReceiptRecord.model_validate_json(self.objects.get(key))
                    for key in self.objects.keys(f"receipts/{doc_id}/")]
         return sorted(records, key=lambda r: r.at)
+
+    # In-flight markers: one small object per document between receipt and indexed/failed, so
+    # the reconciler lists what is under way instead of every manifest ever stored.
+    def mark_inflight(self, doc_id: str) -> None:
+        self.objects.put(f"inflight/{doc_id}", b"")
+
+    def clear_inflight(self, doc_id: str) -> None:
+        self.objects.delete(f"inflight/{doc_id}")
+
+    def inflight(self) -> list[str]:
+        return [key.removeprefix("inflight/") for key in self.objects.keys("inflight/")]
 
     def doc_ids(self) -> Iterator[str]:
         for key in self.objects.keys("manifests/"):

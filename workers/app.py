@@ -48,7 +48,21 @@ def make_celery(settings: Settings) -> Celery:
         worker_hijack_root_logger=False,
     )
     app.conf.include = ["workers.tasks"]
+    app.conf.beat_schedule = {
+        "reconcile": {"task": "clinidex.reconcile", "schedule": settings.reconcile_interval_s},
+    }
     return app
+
+
+def queue_depth() -> int | None:
+    """Tasks waiting in the default queue, where the broker can tell (Redis); else None."""
+    if not get_settings().broker_url or not get_settings().broker_url.startswith("redis"):
+        return None
+    try:
+        with app.connection_for_read() as conn:
+            return int(conn.default_channel.client.llen(app.conf.task_default_queue))
+    except Exception:
+        return None
 
 
 app = make_celery(get_settings())

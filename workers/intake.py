@@ -36,6 +36,8 @@ def receive(ctx: Context, data: bytes, *, filename: str | None, source: str,
     if existing is None:
         manifest = Manifest.new(data=data, media_type=media_type, filename=filename, source=source)
         ctx.docs.put_original(digest, data)
+        # Marked in flight before the manifest exists, so no document escapes the reconciler.
+        ctx.docs.mark_inflight(manifest.doc_id)
         ctx.docs.save(manifest)
     else:
         manifest = existing

@@ -35,6 +35,7 @@ def _fail(ctx: Context, manifest: Manifest, exc: IntakeError) -> None:
     manifest.move_to(State.failed, reason=str(exc))
     manifest.metadata["failure_code"] = exc.code
     ctx.docs.save(manifest)
+    ctx.docs.clear_inflight(manifest.doc_id)
     log.warning("document %s failed: %s", manifest.doc_id, exc.code)
 
 
@@ -185,4 +186,5 @@ def index_stage(ctx: Context, doc_id: str) -> None:
     manifest.stage_versions["index"] = INDEX_VERSION
     manifest.move_to(State.indexed)
     ctx.docs.save(manifest)
+    ctx.docs.clear_inflight(doc_id)
     log.info("document %s indexed", doc_id)

@@ -7,13 +7,27 @@ from dataclasses import asdict
 from clinidex.errors import TransientError
 from clinidex.manifest import State
 from clinidex.settings import get_settings
-from workers.app import app
+from workers import deadletter
+from workers.app import app, queue_depth
 from workers.context import get_context
 from workers.stages import PageJob, assemble_stage, index_stage, page_stage, prepare_stage
 
 log = logging.getLogger("clinidex.tasks")
 
+class PipelineTask(app.Task):
+    """Tasks whose final failure (retries exhausted, or a bug) lands in the dead-letter store."""
+
+    def on_failure(self, exc, task_id, args, kwargs, einfo) -> None:
+        try:
+            letter = deadletter.record(get_context(), self.name, list(args), exc)
+            log.error("task %s for document %s dead-lettered as %s: %s", self.name, letter.doc_id,
+                      letter.letter_id, type(exc).__name__)
+        except Exception as failure:  # the store itself is down: the worker log is all there is
+            log.error("task %s could not be dead-lettered: %s", self.name, type(failure).__name__)
+
+
 _RETRY = dict(
+    base=PipelineTask,
     autoretry_for=(TransientError,),
     retry_backoff=2,
     retry_backoff_max=300,
@@ -37,6 +51,7 @@ def _guard(stage, doc_id: str, work=None):
             manifest.move_to(State.failed, reason=f"Internal error ({type(exc).__name__}); reported to engineering.")
             manifest.metadata["failure_code"] = "internal"
             ctx.docs.save(manifest)
+            ctx.docs.clear_inflight(doc_id)
         log.error("document %s: internal error %s", doc_id, type(exc).__name__)
         raise
 
@@ -73,3 +88,11 @@ def assemble_document(doc_id: str) -> None:
 @app.task(name="clinidex.index", **_RETRY)
 def index_document(doc_id: str) -> None:
     _guard(index_stage, doc_id)
+
+
+@app.task(name="clinidex.reconcile", ignore_result=True)
+def reconcile_documents() -> dict:
+    from workers.reconcile import reconcile
+
+    settings = get_settings()
+    return reconcile(get_context(), settings.reconcile_after_s, queue_depth(), app.send_task)
