@@ -267,7 +267,17 @@ cmd_status() {
   return $rc
 }
 
+# stop NAME: one service only (the fault tests take one away, then `up` brings it back).
+cmd_stop() {
+  case ${1:-} in
+    redis) stop_pidfile redis "$RUN/redis/redis.pid" ;;
+    opensearch) stop_pidfile opensearch "$RUN/opensearch/opensearch.pid" ;;
+    s3) stop_pidfile s3 "$RUN/s3/s3.pid" ;;
+    *) echo "usage: $0 stop redis|opensearch|s3" >&2; exit 2 ;;
+  esac
+}
+
 case ${1:-} in
-  up) cmd_up ;; down) cmd_down ;; status) cmd_status ;;
-  *) echo "usage: $0 up|down|status" >&2; exit 2 ;;
+  up) cmd_up ;; down) cmd_down ;; status) cmd_status ;; stop) cmd_stop "${2:-}" ;;
+  *) echo "usage: $0 up|down|status|stop NAME" >&2; exit 2 ;;
 esac

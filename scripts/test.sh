@@ -15,4 +15,4 @@ export CLINIDEX_TEST_REDIS_URL="redis://127.0.0.1:${CLINIDEX_REDIS_PORT:-6379}"
 export CLINIDEX_TEST_OPENSEARCH_URL="http://127.0.0.1:${CLINIDEX_OPENSEARCH_PORT:-9200}"
 export CLINIDEX_TEST_S3_ENDPOINT="http://127.0.0.1:${CLINIDEX_S3_PORT:-9000}"
 # pytest's own exit code goes out unchanged: 5 (no tests collected) fails the run too.
-exec .venv/bin/python -m pytest -p no:cacheprovider -rs "$@"
+exec .venv/bin/python -m pytest -p no:cacheprovider -rs --durations=12 "$@"

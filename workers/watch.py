@@ -27,6 +27,18 @@ def receipt_id_for(label: str, arrival: Arrival) -> str:
     return hashlib.sha256(f"{label}\n{arrival.identity}".encode()).hexdigest()[:32]
 
 
+def service_down(exc: BaseException) -> bool:
+    """Errors that say a service (store, broker, index) is unreachable, not that a file is bad."""
+    from botocore.exceptions import ConnectionError as BotoConnectionError
+    from botocore.exceptions import ReadTimeoutError
+    from kombu.exceptions import OperationalError
+
+    from clinidex.errors import TransientError
+
+    return isinstance(exc, (TransientError, OperationalError, BotoConnectionError, ReadTimeoutError,
+                            ConnectionError, TimeoutError))
+
+
 def open_drops(settings: Settings) -> list:
     drops: list = []
     if settings.drop_s3_prefixes:
@@ -59,7 +71,10 @@ class Watcher:
             drop.finish(arrival, "failed", str(exc))
             log.warning("drop %s: an arrival failed: %s", drop.label, exc.code)
             return "failed"
-        except Exception as exc:  # a service down, a file vanished: try again next scan
+        except Exception as exc:
+            if service_down(exc):
+                raise  # not this file's fault: the scan stops and is tried again, nothing counted
+            # This file keeps failing for a reason that is not bad input: try it again a few times.
             self.attempts[key] += 1
             if self.attempts[key] >= self.max_attempts:
                 reason = f"Gave up after {self.attempts[key]} attempts ({type(exc).__name__})."
@@ -84,8 +99,13 @@ class Watcher:
                 log.warning("drop %s: scan failed: %s", drop.label, type(exc).__name__)
                 outcomes["scan_error"] += 1
                 continue
-            for arrival in arrivals:
-                outcomes[self.handle(drop, arrival)] += 1
+            try:
+                for arrival in arrivals:
+                    outcomes[self.handle(drop, arrival)] += 1
+            except Exception as exc:  # service_down: leave the rest of this drop for the next scan
+                log.warning("drop %s: a service is unavailable (%s); retrying next scan", drop.label,
+                            type(exc).__name__)
+                outcomes["retry"] += 1
         return outcomes
 
     def run(self, interval_s: float, stop: threading.Event) -> None:

@@ -1,6 +1,7 @@
 """Upload, status and originals."""
 from __future__ import annotations
 
+import logging
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Request, UploadFile
@@ -14,6 +15,7 @@ from workers.context import Context
 from workers.intake import enqueue, receive
 
 router = APIRouter(tags=["documents"])
+log = logging.getLogger("clinidex.api")
 
 READ_CHUNK = 1024 * 1024
 
@@ -73,7 +75,11 @@ async def upload_document(
     """
     data = await _read_limited(file, ctx.settings.max_upload_bytes)
     receipt = receive(ctx, data, filename=file.filename, source="upload")
-    enqueue(receipt)
+    try:
+        enqueue(receipt)
+    except Exception as exc:
+        # Stored durably and marked in flight: the reconciler queues it once the broker is back.
+        log.warning("document %s stored but not queued: %s", receipt.manifest.doc_id, type(exc).__name__)
     body = {**summary(receipt.manifest), "duplicate": not receipt.created}
     status = 202 if receipt.created else 200
     return JSONResponse(body, status_code=status, headers={"Location": f"/documents/{receipt.manifest.doc_id}"})

@@ -25,7 +25,7 @@ def stack(request, tmp_path_factory):
             **s3_env(),
         }
     running = Stack(env, log_dir, embedded_serve=request.param == "embedded")
-    running.env = env
+    running.config = env
     running.kind = request.param
     yield running
     running.stop()

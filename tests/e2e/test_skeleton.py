@@ -15,7 +15,7 @@ from tests.support.services import MAX_UPLOAD, Stack
 
 
 def store_keys(stack: Stack, monkeypatch, prefix: str) -> list[str]:
-    for k, v in stack.env.items():
+    for k, v in stack.config.items():
         monkeypatch.setenv(k, v)
     return list(open_store(Settings()).keys(prefix))
 

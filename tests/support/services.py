@@ -3,6 +3,7 @@ processes (API, workers) against them."""
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -74,8 +75,14 @@ class Process:
     def __init__(self, name: str, cmd: list[str], env: dict[str, str], log_dir: Path) -> None:
         self.name = name
         self.log_path = log_dir / f"{name}.log"
-        self._log = self.log_path.open("wb")
-        self.proc = subprocess.Popen(cmd, env=env, cwd=REPO, stdout=self._log, stderr=subprocess.STDOUT)
+        self._log = self.log_path.open("ab")
+        # A session of its own, so a test can kill the process with all its children at once.
+        self.proc = subprocess.Popen(cmd, env=env, cwd=REPO, stdout=self._log, stderr=subprocess.STDOUT,
+                                     start_new_session=True)
+
+    def kill_group(self) -> None:
+        os.killpg(self.proc.pid, signal.SIGKILL)
+        self.proc.wait()
 
     def log_tail(self, chars: int = 4000) -> str:
         return self.log_path.read_text(errors="replace")[-chars:]
@@ -94,29 +101,48 @@ class Process:
 class Stack:
     """The API and a Celery worker as separate processes, configured by environment."""
 
-    def __init__(self, env: dict[str, str], log_dir: Path, *, embedded_serve: bool = False) -> None:
+    def __init__(self, env: dict[str, str], log_dir: Path, *, embedded_serve: bool = False,
+                 with_beat: bool = False, with_watch: bool = False) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        full_env = {**os.environ, **env, "PYTHONUNBUFFERED": "1"}
+        self.env = {**os.environ, **env, "PYTHONUNBUFFERED": "1"}
+        self.log_dir = log_dir
         self.processes: list[Process] = []
         if embedded_serve:
             # `clinidex serve` with no broker configured starts its own worker process.
-            self.processes.append(Process("serve", [sys.executable, "-m", "clinidex.cli", "serve", "--port",
-                                                    str(self.port)], full_env, log_dir))
+            self._start("serve", ["-m", "clinidex.cli", "serve", "--port", str(self.port)])
         else:
-            self.processes.append(Process("worker", [sys.executable, "-m", "celery", "-A", "workers.app", "worker",
-                                                     "--concurrency", str(os.cpu_count() or 2), "--loglevel", "INFO",
-                                                     "--without-gossip", "--without-mingle"], full_env, log_dir))
-            self.processes.append(Process("api", [sys.executable, "-m", "uvicorn", "api.app:app", "--host",
-                                                  "127.0.0.1", "--port", str(self.port)], full_env, log_dir))
+            self.start_worker()
+            self._start("api", ["-m", "uvicorn", "api.app:app", "--host", "127.0.0.1", "--port", str(self.port)])
+        if with_beat:
+            self._start("beat", ["-m", "celery", "-A", "workers.app", "beat", "--loglevel", "INFO",
+                                 "--schedule", str(log_dir / "beat-schedule")])
+        if with_watch:
+            self._start("watch", ["-m", "clinidex.cli", "watch"])
         self.client = httpx.Client(base_url=self.url, timeout=60)
         self._wait_healthy()
+
+    def _start(self, name: str, args: list[str]) -> Process:
+        process = Process(name, [sys.executable, *args], self.env, self.log_dir)
+        self.processes.append(process)
+        return process
+
+    def start_worker(self) -> Process:
+        return self._start("worker", ["-m", "celery", "-A", "workers.app", "worker", "--concurrency",
+                                      str(os.cpu_count() or 2), "--loglevel", "INFO", "--without-gossip",
+                                      "--without-mingle"])
+
+    def kill_worker(self) -> None:
+        """SIGKILL the worker and its pool processes, as a crash or the OOM killer would."""
+        worker = next(p for p in self.processes if p.name == "worker" and p.proc.poll() is None)
+        worker.kill_group()
+        self.processes.remove(worker)
 
     def _wait_healthy(self, timeout: float = 90) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             for p in self.processes:
-                if p.proc.poll() is not None:
+                if p.proc.poll() is not None and p.name != "beat":
                     raise RuntimeError(f"{p.name} exited early:\n{p.log_tail()}")
             try:
                 if self.client.get("/health").status_code == 200:

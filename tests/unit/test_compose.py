@@ -13,7 +13,7 @@ COMPOSE = Path(__file__).resolve().parents[2] / "docker-compose.yml"
 
 def test_stack_has_every_service_and_settings_read_its_environment(monkeypatch):
     spec = yaml.safe_load(COMPOSE.read_text())
-    assert set(spec["services"]) == {"opensearch", "redis", "s3", "api", "worker", "beat"}
+    assert set(spec["services"]) == {"opensearch", "redis", "s3", "api", "worker", "beat", "watch"}
     env = spec["services"]["worker"]["environment"]
     for key, value in env.items():
         monkeypatch.setenv(key, value)
@@ -22,6 +22,7 @@ def test_stack_has_every_service_and_settings_read_its_environment(monkeypatch):
     assert settings.opensearch_url == "http://opensearch:9200"
     assert settings.uses_s3 and settings.bucket == "clinidex"
     assert spec["services"]["worker"]["command"][:3] == ["celery", "-A", "workers.app"]
+    assert spec["services"]["watch"]["environment"]["CLINIDEX_DROP_S3"]
 
 
 def _compose_cli() -> list[str] | None:
