@@ -1,11 +1,14 @@
 """The FastAPI application."""
 from __future__ import annotations
 
-from fastapi import FastAPI
+import uuid
+
+from fastapi import FastAPI, Request
 
 from api import logging as access_logging
 from api import problems
 from api.routers import documents, search
+from clinidex import logs
 
 
 def create_app() -> FastAPI:
@@ -14,8 +17,22 @@ def create_app() -> FastAPI:
         version="0.1.0",
         description="Document intake, OCR and search for records offices.",
     )
+    logs.configure()
     access_logging.install()
     problems.install(app)
+
+    @app.middleware("http")
+    async def request_ids(request: Request, call_next):
+        # A caller's id is kept when it is a plain token, so logs can be joined across systems.
+        given = request.headers.get("x-request-id", "")
+        rid = given if given.isalnum() and len(given) <= 64 else uuid.uuid4().hex
+        token = logs.request_id.set(rid)
+        try:
+            response = await call_next(request)
+        finally:
+            logs.request_id.reset(token)
+        response.headers["X-Request-ID"] = rid
+        return response
     app.include_router(documents.router)
     app.include_router(search.router)
 

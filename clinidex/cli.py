@@ -260,7 +260,9 @@ def demo(count: Annotated[int, typer.Option(min=1, max=50)] = 4) -> None:
 
 
 def main() -> None:
-    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    from clinidex import logs
+
+    logs.configure(logging.INFO if sys.argv[1:2] in (["watch"], ["serve"]) else logging.WARNING)
     app()
 
 

@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 from celery import Celery
+from celery.signals import setup_logging
+
+from clinidex import logs
 
 from clinidex.settings import Settings, get_settings
 
@@ -66,3 +69,9 @@ def queue_depth() -> int | None:
 
 
 app = make_celery(get_settings())
+
+
+@setup_logging.connect
+def _json_logs(**_) -> None:
+    """Celery would install its own text handlers; the worker logs JSON like the API."""
+    logs.configure()

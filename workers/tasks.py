@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 from dataclasses import asdict
 
+from clinidex import logs
 from clinidex.errors import TransientError
 from clinidex.manifest import State
 from clinidex.settings import get_settings
@@ -40,6 +41,7 @@ def _guard(stage, doc_id: str, work=None):
     """Run a stage; a bug marks the document failed (so it is not silently stuck) and is
     re-raised so it is loud. Only the exception type is recorded: messages from libraries
     may quote document content."""
+    token = logs.doc_id.set(doc_id)
     try:
         return stage(get_context(), doc_id if work is None else work)
     except TransientError:
@@ -54,6 +56,8 @@ def _guard(stage, doc_id: str, work=None):
             ctx.docs.clear_inflight(doc_id)
         log.error("document %s: internal error %s", doc_id, type(exc).__name__)
         raise
+    finally:
+        logs.doc_id.reset(token)
 
 
 @app.task(name="clinidex.prepare", **_RETRY)

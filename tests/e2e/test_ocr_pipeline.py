@@ -32,8 +32,11 @@ def test_long_fax_is_read_by_every_worker_process_and_reassembled_in_order(stack
     assert body["low_confidence"] is False
 
     # Each page was its own task, and both pool processes took some.
-    page_runs = re.findall(r"INFO/(ForkPoolWorker-\d+)\] Task clinidex\.page\[[^\]]+\] succeeded", stack.logs())
+    records = stack.log_records()
+    page_runs = [r["process"] for r in records if re.match(r"Task clinidex\.page\[.+\] succeeded", r["message"])]
     assert len(page_runs) >= pages and len(set(page_runs)) >= 2
+    # Structured logs carry the document id as a field of their own.
+    assert any(r["logger"] == "clinidex.stages" and r["doc_id"] == body["id"] for r in records)
 
     words = stack.client.get(f"/documents/{body['id']}/pages/3").json()["words"]
     marker = [w for w in words if w["text"] == synthetic.marker_word(seed, 3)]

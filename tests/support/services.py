@@ -2,6 +2,7 @@
 processes (API, workers) against them."""
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -175,6 +176,17 @@ class Stack:
             if body["total"] >= expected or time.monotonic() > deadline:
                 return body
             time.sleep(0.2)
+
+    def log_records(self) -> list[dict]:
+        """The JSON log records of every process (banners and other plain lines skipped)."""
+        records = []
+        for line in self.logs().splitlines():
+            if line.startswith("{"):
+                try:
+                    records.append(json.loads(line))
+                except ValueError:
+                    pass
+        return records
 
     def logs(self) -> str:
         return "\n".join(p.log_path.read_text(errors="replace") for p in self.processes)
