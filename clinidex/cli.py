@@ -227,6 +227,24 @@ def reconcile(
 
 
 @app.command()
+def status() -> None:
+    """Summarise pipeline health: queue, documents by state, failures, dead letters, services."""
+    from workers.context import get_context
+    from workers.health import pipeline_status
+
+    found = pipeline_status(get_context())
+    queue = "n/a (no Redis broker)" if found.queue_depth is None else str(found.queue_depth)
+    console.print(f"queue depth: {queue}")
+    console.print("documents: " + (", ".join(f"{n} {s}" for s, n in sorted(found.by_state.items()) if n) or "none"))
+    if found.failed_by_reason:
+        console.print("failed by reason: " + ", ".join(f"{n} {r}" for r, n in found.failed_by_reason.most_common()))
+    console.print(f"dead letters: {found.dead_letters}")
+    for problem in found.problems:
+        console.print(f"[red]problem[/red] {problem}")
+    raise typer.Exit(1 if found.problems else 0)
+
+
+@app.command()
 def reindex() -> None:
     """Rebuild the search index from the manifests in the object store."""
     from clinidex.manifest import State

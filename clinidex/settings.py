@@ -27,6 +27,9 @@ class Settings(BaseSettings):
     # lets `clinidex serve` run a separate worker process with no services at all.
     broker_url: str | None = None
     task_max_retries: int = 5
+    # A worker serves its stage metrics here (Prometheus); unset: not served.
+    worker_metrics_port: int | None = None
+    worker_metrics_host: str = "127.0.0.1"
     # The reconciler (Celery beat) runs this often and re-sends documents unchanged this long.
     reconcile_interval_s: float = 60.0
     reconcile_after_s: float = 900.0

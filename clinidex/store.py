@@ -267,6 +267,16 @@ class DocumentStore:
     def inflight(self) -> list[str]:
         return [key.removeprefix("inflight/") for key in self.objects.keys("inflight/")]
 
+    # Failure markers, holding the reason code: what failed and why, without reading manifests.
+    def mark_failed(self, doc_id: str, code: str) -> None:
+        self.objects.put(f"failures/{doc_id}", code.encode())
+
+    def clear_failed(self, doc_id: str) -> None:
+        self.objects.delete(f"failures/{doc_id}")
+
+    def failure_codes(self) -> dict[str, str]:
+        return {key.removeprefix("failures/"): self.objects.get(key).decode() for key in self.objects.keys("failures/")}
+
     def doc_ids(self) -> Iterator[str]:
         for key in self.objects.keys("manifests/"):
             yield key.removeprefix("manifests/").removesuffix(".json")

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from celery import Celery
-from celery.signals import setup_logging
+from celery.signals import setup_logging, worker_init
 
 from clinidex import logs
 
@@ -69,6 +69,13 @@ def queue_depth() -> int | None:
 
 
 app = make_celery(get_settings())
+
+
+@worker_init.connect
+def _serve_metrics(**_) -> None:
+    from workers import metrics
+
+    metrics.serve()
 
 
 @setup_logging.connect

@@ -56,6 +56,7 @@ def replay(ctx: Context, letter: DeadLetter, send) -> None:
             manifest.move_to(State.received, reason="replayed from the dead-letter store")
             manifest.metadata.pop("failure_code", None)
             ctx.docs.mark_inflight(manifest.doc_id)
+            ctx.docs.clear_failed(manifest.doc_id)
             ctx.docs.save(manifest)
             send("clinidex.prepare", [manifest.doc_id])
             ctx.docs.objects.delete(f"{PREFIX}{letter.letter_id}.json")

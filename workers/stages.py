@@ -21,6 +21,7 @@ from ingest.errors import CorruptDocument, IntakeError
 from ingest.ocr import OcrPage, PageTimeout
 from ingest.reader import PageReader, ReadOptions, from_text_layer
 from ingest.render import PagePlan, inspect
+from workers import metrics
 from workers.context import Context
 
 log = logging.getLogger("clinidex.stages")
@@ -36,6 +37,8 @@ def _fail(ctx: Context, manifest: Manifest, exc: IntakeError) -> None:
     manifest.metadata["failure_code"] = exc.code
     ctx.docs.save(manifest)
     ctx.docs.clear_inflight(manifest.doc_id)
+    ctx.docs.mark_failed(manifest.doc_id, exc.code)
+    metrics.failures().labels(exc.code).inc()
     log.warning("document %s failed: %s", manifest.doc_id, exc.code)
 
 

@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import asdict
 
 from clinidex import logs
 from clinidex.errors import TransientError
 from clinidex.manifest import State
 from clinidex.settings import get_settings
-from workers import deadletter
+from workers import deadletter, metrics
 from workers.app import app, queue_depth
 from workers.context import get_context
 from workers.stages import PageJob, assemble_stage, index_stage, page_stage, prepare_stage
@@ -37,13 +38,17 @@ _RETRY = dict(
 )
 
 
-def _guard(stage, doc_id: str, work=None):
+def _guard(stage, doc_id: str, work=None, label: str | None = None):
     """Run a stage; a bug marks the document failed (so it is not silently stuck) and is
     re-raised so it is loud. Only the exception type is recorded: messages from libraries
     may quote document content."""
     token = logs.doc_id.set(doc_id)
+    started = time.perf_counter()
     try:
-        return stage(get_context(), doc_id if work is None else work)
+        result = stage(get_context(), doc_id if work is None else work)
+        label = label or stage.__name__.removesuffix("_stage")
+        metrics.stage_seconds().labels(label).observe(time.perf_counter() - started)
+        return result
     except TransientError:
         raise
     except Exception as exc:
@@ -54,6 +59,8 @@ def _guard(stage, doc_id: str, work=None):
             manifest.metadata["failure_code"] = "internal"
             ctx.docs.save(manifest)
             ctx.docs.clear_inflight(doc_id)
+            ctx.docs.mark_failed(doc_id, "internal")
+            metrics.failures().labels("internal").inc()
         log.error("document %s: internal error %s", doc_id, type(exc).__name__)
         raise
     finally:
@@ -79,7 +86,7 @@ def ocr_page(self, job: dict) -> None:
     request = self.request
     redelivered = bool((request.delivery_info or {}).get("redelivered"))
     maybe_done = request.is_eager or redelivered or bool(request.retries)
-    if _guard(lambda ctx, work: page_stage(ctx, work, maybe_done), page.doc_id, page):
+    if _guard(lambda ctx, work: page_stage(ctx, work, maybe_done), page.doc_id, page, label="page"):
         assemble_document.delay(page.doc_id)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 import redis
 
-from tests.support.services import MAX_UPLOAD, Stack, s3_env, services_or_skip, unique
+from tests.support.services import MAX_UPLOAD, Stack, free_port, s3_env, services_or_skip, unique
 
 
 @pytest.fixture(scope="session", params=["services", "embedded"])
@@ -22,6 +22,7 @@ def stack(request, tmp_path_factory):
             "CLINIDEX_INDEX_NAME": unique("e2e"),
             "CLINIDEX_S3_ENDPOINT_URL": svc.s3_endpoint,
             "CLINIDEX_S3_BUCKET": unique("e2e"),
+            "CLINIDEX_WORKER_METRICS_PORT": str(free_port()),
             **s3_env(),
         }
     running = Stack(env, log_dir, embedded_serve=request.param == "embedded")
