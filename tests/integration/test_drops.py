@@ -102,3 +102,24 @@ def test_s3_drop_files_every_object_under_its_prefix(embedded, monkeypatch):
     assert "elsewhere/untouched.tif" in keys
     assert len(list(embedded.docs.doc_ids())) == 2
     assert watcher.scan_once() == {}
+
+
+def test_a_file_that_keeps_failing_is_filed_and_the_rest_goes_on(embedded, tmp_path):
+    class Flaky(FolderDrop):
+        def read(self, arrival):
+            if arrival.name == "cursed.tif":
+                raise ValueError("this file always breaks the reader")
+            return super().read(arrival)
+
+    folder = tmp_path / "scanner"
+    folder.mkdir()
+    one, two = faxes(720)
+    settled(folder / "cursed.tif", one)
+    watcher = Watcher(embedded, [Flaky(folder, settle_s=2)], max_attempts=3)
+    assert watcher.scan_once() == {"retry": 1}
+    settled(folder / "fine.tif", two)
+    assert watcher.scan_once() == {"retry": 1, "processed": 1}
+    assert watcher.scan_once() == {"failed": 1}
+    (reason,) = (folder / "failed").glob("*.reason.txt")
+    assert reason.read_text() == "Gave up after 3 attempts (ValueError)."
+    assert watcher.scan_once() == {}
