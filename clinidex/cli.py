@@ -169,7 +169,8 @@ def watch(once: Annotated[bool, typer.Option(help="Scan every drop once and exit
     console.print(f"watching {', '.join(d.label for d in drops)} every {settings.watch_interval_s:g} s")
     stop = threading.Event()
     try:
-        watcher.run(settings.watch_interval_s, stop)
+        watcher.run(settings.watch_interval_s, stop, settings.drop_events_port, settings.drop_events_arn,
+                    settings.drop_events_host)
     except KeyboardInterrupt:
         stop.set()
 

@@ -42,6 +42,12 @@ class Settings(BaseSettings):
     drop_settle_s: float = 2.0
     # An arrival that keeps failing for a non-input reason is filed under failed/ after this.
     drop_max_attempts: int = 5
+    # Bucket notifications: the S3 server posts object-created events to this local port
+    # (MinIO's webhook target; `arn:minio:sqs::CLINIDEX:webhook` as scripts/services.sh sets
+    # it up), which wakes the watcher at once. Polling stays on as the safety net.
+    drop_events_port: int | None = None
+    drop_events_host: str = "127.0.0.1"
+    drop_events_arn: str | None = None
 
     # Limits that protect the workers from hostile or accidental input.
     max_upload_bytes: int = 100 * 1024 * 1024

@@ -56,6 +56,16 @@ class S3Drop:
                 arrivals.append(Arrival(key[len(self.prefix):], f"{key}:{item['ETag']}", item["Size"]))
         return arrivals
 
+    def subscribe(self, queue_arn: str) -> None:
+        """Ask the server to announce new objects under the prefix to `queue_arn`. This
+        replaces the bucket's notification configuration: a drop bucket is Clinidex's own."""
+        rules = [{"Name": "prefix", "Value": self.prefix}] if self.prefix else []
+        config = {"QueueArn": queue_arn, "Events": ["s3:ObjectCreated:*"]}
+        if rules:
+            config["Filter"] = {"Key": {"FilterRules": rules}}
+        self.client.put_bucket_notification_configuration(
+            Bucket=self.bucket, NotificationConfiguration={"QueueConfigurations": [config]})
+
     def read(self, arrival: Arrival) -> bytes:
         return self.client.get_object(Bucket=self.bucket, Key=self.prefix + arrival.name)["Body"].read()
 

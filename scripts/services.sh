@@ -41,6 +41,7 @@ REDIS_PORT=${CLINIDEX_REDIS_PORT:-6379}
 OS_PORT=${CLINIDEX_OPENSEARCH_PORT:-9200}
 S3_PORT=${CLINIDEX_S3_PORT:-9000}
 S3_SERVER=${CLINIDEX_S3_SERVER:-minio}
+S3_EVENTS_PORT=${CLINIDEX_DROP_EVENTS_PORT:-9011}
 # Test credentials only, matching tests/support/services.py; MinIO wants 8+ characters.
 S3_ACCESS_KEY=${CLINIDEX_S3_ACCESS_KEY:-clinidex-test}
 S3_SECRET_KEY=${CLINIDEX_S3_SECRET_KEY:-clinidex-test}
@@ -209,6 +210,10 @@ s3_up() {
       nohup "$PY" -m moto.server -H 127.0.0.1 -p "$S3_PORT" >"$dir/s3.log" 2>&1 </dev/null &
     else
       ensure_minio "$dir/build.log"
+      # Bucket notifications go to `clinidex watch`'s webhook (queued on disk while it is away).
+      MINIO_NOTIFY_WEBHOOK_ENABLE_CLINIDEX=on \
+      MINIO_NOTIFY_WEBHOOK_ENDPOINT_CLINIDEX="http://127.0.0.1:$S3_EVENTS_PORT/s3-events" \
+      MINIO_NOTIFY_WEBHOOK_QUEUE_DIR_CLINIDEX="$dir/events" \
       MINIO_ROOT_USER=$S3_ACCESS_KEY MINIO_ROOT_PASSWORD=$S3_SECRET_KEY MINIO_BROWSER=off MINIO_UPDATE=off \
         nohup "$MINIO_BIN" server "$dir/data" --address "127.0.0.1:$S3_PORT" --quiet \
         >"$dir/s3.log" 2>&1 </dev/null &

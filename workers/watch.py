@@ -108,18 +108,60 @@ class Watcher:
                 outcomes["retry"] += 1
         return outcomes
 
-    def run(self, interval_s: float, stop: threading.Event) -> None:
-        """Scan every `interval_s`, or sooner when a folder event wakes the loop."""
+    def run(self, interval_s: float, stop: threading.Event, events_port: int | None = None,
+            events_arn: str | None = None, events_host: str = "127.0.0.1") -> None:
+        """Scan every `interval_s`, or sooner when a folder event or a bucket notification
+        wakes the loop. Notifications only say "look now": the scan does the work, so a lost
+        notification costs at most one interval."""
         observer = self._observe_folders()
+        server = self._listen_for_notifications(events_host, events_port, events_arn)
         try:
             while not stop.is_set():
+                self.wake.clear()
                 self.scan_once()
                 self.wake.wait(interval_s)
-                self.wake.clear()
         finally:
             if observer is not None:
                 observer.stop()
                 observer.join(timeout=5)
+            if server is not None:
+                server.shutdown()
+
+    def _listen_for_notifications(self, host: str, port: int | None, arn: str | None):
+        buckets = [d for d in self.drops if isinstance(d, S3Drop)]
+        if not port or not buckets:
+            return None
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        wake = self.wake
+
+        class Events(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+                # The body names object keys, which may name patients: read and drop it.
+                self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                wake.set()
+                self.send_response(200)
+                self.end_headers()
+
+            def do_GET(self) -> None:  # noqa: N802 (the server's reachability check)
+                self.send_response(200)
+                self.end_headers()
+
+            do_HEAD = do_GET
+
+            def log_message(self, *args) -> None:
+                pass
+
+        server = ThreadingHTTPServer((host, port), Events)
+        threading.Thread(target=server.serve_forever, name="s3-events", daemon=True).start()
+        for drop in buckets:
+            if not arn:
+                continue
+            try:
+                drop.subscribe(arn)
+            except Exception as exc:
+                log.warning("drop %s: no bucket notifications (%s); polling only", drop.label, type(exc).__name__)
+        return server
 
     def _observe_folders(self):
         folders = [d for d in self.drops if isinstance(d, FolderDrop)]

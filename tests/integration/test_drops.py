@@ -123,3 +123,38 @@ def test_a_file_that_keeps_failing_is_filed_and_the_rest_goes_on(embedded, tmp_p
     (reason,) = (folder / "failed").glob("*.reason.txt")
     assert reason.read_text() == "Gave up after 3 attempts (ValueError)."
     assert watcher.scan_once() == {}
+
+
+def test_bucket_notifications_wake_the_watcher_long_before_its_next_poll(embedded, monkeypatch):
+    import threading
+
+    svc = services_or_skip()
+    for key, value in s3_env().items():
+        monkeypatch.setenv(key, value)
+    client = boto3.client("s3", endpoint_url=svc.s3_endpoint, region_name="us-east-1")
+    bucket = unique("notify")
+    client.create_bucket(Bucket=bucket)
+    watcher = Watcher(embedded, [S3Drop(client, bucket, "inbox")])
+    scans = []
+    scan_once = watcher.scan_once
+    watcher.scan_once = lambda: scans.append(scan_once())
+    stop = threading.Event()
+    port = int(os.environ.get("CLINIDEX_DROP_EVENTS_PORT", "9011"))  # where scripts/services.sh points MinIO
+    thread = threading.Thread(target=watcher.run, args=(600, stop, port, "arn:minio:sqs::CLINIDEX:webhook"),
+                              daemon=True)
+    thread.start()
+    try:
+        time.sleep(2)  # the first scan (empty) is done; the next poll would be in ten minutes
+        one, _ = faxes(730)
+        client.put_object(Bucket=bucket, Key="inbox/notified.tif", Body=one)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and not any(scan.get("processed") for scan in scans):
+            time.sleep(0.2)
+        # The first scan found nothing; a scan woken by an event (not the poll, ten minutes
+        # away) took the file. Events queued by MinIO for earlier buckets may wake it too.
+        assert scans[0] == {} and sum(scan.get("processed", 0) for scan in scans[1:]) == 1, scans
+        assert len(list(embedded.docs.doc_ids())) == 1
+    finally:
+        stop.set()
+        watcher.wake.set()
+        thread.join(timeout=30)
