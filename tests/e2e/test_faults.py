@@ -150,25 +150,14 @@ def test_worker_killed_mid_ocr(run):
     run.check_accounted(DOCS, DOCS)
 
 
-def test_opensearch_down_for_30_seconds(run):
-    run.drop(DOCS, first_seed=11_000)
-    fault = when(lambda: run.indexed() >= DOCS // 5, outage("opensearch", 30))
-    run.wait_until_done(DOCS)
-    fault.join(timeout=120)
-    run.check_accounted(DOCS, DOCS)
-
-
-def test_redis_restarted_and_its_queue_lost(run):
-    run.drop(DOCS, first_seed=12_000)
-    fault = when(lambda: run.indexed() >= DOCS // 5, outage("redis", 2))
-    run.wait_until_done(DOCS)
-    fault.join(timeout=120)
-    run.check_accounted(DOCS, DOCS)
-
-
-def test_s3_server_down_for_30_seconds(run):
-    run.drop(DOCS, first_seed=13_000)
-    fault = when(lambda: run.indexed() >= DOCS // 5, outage("s3", 30))
+@pytest.mark.parametrize("service, seconds, first_seed", [
+    ("opensearch", 30, 11_000),  # stopped for 30 s mid-run, then restarted
+    ("redis", 2, 12_000),  # restarted; it keeps nothing on disk, so its queue is lost
+    ("s3", 30, 13_000),  # the S3 server unavailable for 30 s
+], ids=["opensearch-down-30s", "redis-restarted", "s3-down-30s"])
+def test_service_outage_mid_run(run, service, seconds, first_seed):
+    run.drop(DOCS, first_seed=first_seed)
+    fault = when(lambda: run.indexed() >= DOCS // 5, outage(service, seconds))
     run.wait_until_done(DOCS)
     fault.join(timeout=120)
     run.check_accounted(DOCS, DOCS)
