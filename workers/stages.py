@@ -32,14 +32,19 @@ ASSEMBLE_VERSION = 1
 INDEX_VERSION = 1
 
 
-def _fail(ctx: Context, manifest: Manifest, exc: IntakeError) -> None:
-    manifest.move_to(State.failed, reason=str(exc))
-    manifest.metadata["failure_code"] = exc.code
+def fail_document(ctx: Context, manifest: Manifest, reason: str, code: str) -> None:
+    """Persist `failed` with a reason people can act on, and take the document out of flight."""
+    manifest.move_to(State.failed, reason=reason)
+    manifest.metadata["failure_code"] = code
     ctx.docs.save(manifest)
     ctx.docs.clear_inflight(manifest.doc_id)
-    ctx.docs.mark_failed(manifest.doc_id, exc.code)
-    metrics.failures().labels(exc.code).inc()
-    log.warning("document %s failed: %s", manifest.doc_id, exc.code)
+    ctx.docs.mark_failed(manifest.doc_id, code)
+    metrics.failures().labels(code).inc()
+    log.warning("document %s failed: %s", manifest.doc_id, code)
+
+
+def _fail(ctx: Context, manifest: Manifest, exc: IntakeError) -> None:
+    fail_document(ctx, manifest, str(exc), exc.code)
 
 
 def _done(manifest: Manifest, state: State, stage: str, version: int) -> bool:

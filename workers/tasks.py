@@ -12,9 +12,10 @@ from clinidex.settings import get_settings
 from workers import deadletter, metrics
 from workers.app import app, queue_depth
 from workers.context import get_context
-from workers.stages import PageJob, assemble_stage, index_stage, page_stage, prepare_stage
+from workers.stages import PageJob, assemble_stage, fail_document, index_stage, page_stage, prepare_stage
 
 log = logging.getLogger("clinidex.tasks")
+
 
 class PipelineTask(app.Task):
     """Tasks whose final failure (retries exhausted, or a bug) lands in the dead-letter store."""
@@ -55,12 +56,7 @@ def _guard(stage, doc_id: str, work=None, label: str | None = None):
         ctx = get_context()
         manifest = ctx.docs.find(doc_id)
         if manifest is not None and manifest.state != State.failed:
-            manifest.move_to(State.failed, reason=f"Internal error ({type(exc).__name__}); reported to engineering.")
-            manifest.metadata["failure_code"] = "internal"
-            ctx.docs.save(manifest)
-            ctx.docs.clear_inflight(doc_id)
-            ctx.docs.mark_failed(doc_id, "internal")
-            metrics.failures().labels("internal").inc()
+            fail_document(ctx, manifest, f"Internal error ({type(exc).__name__}); reported to engineering.", "internal")
         log.error("document %s: internal error %s", doc_id, type(exc).__name__)
         raise
     finally:
