@@ -19,6 +19,7 @@ from clinidex.settings import get_settings
 app = typer.Typer(help="Clinidex: intake, OCR and search for records offices.", no_args_is_help=True,
                   pretty_exceptions_show_locals=False)
 console = Console()
+err_console = Console(stderr=True)
 
 
 def _files(paths: list[Path]) -> list[Path]:
@@ -112,8 +113,39 @@ def _worker_command(concurrency: int | None) -> list[str]:
 
 @app.command()
 def worker(concurrency: Annotated[int | None, typer.Option(help="Processes; default one per core")] = None) -> None:
-    """Run a Celery worker for the pipeline tasks."""
-    os.execv(sys.executable, _worker_command(concurrency))
+    """Run a Celery worker for the pipeline tasks, and start a fresh one if it ends on its own.
+
+    A worker that finds itself stalled (workers/liveness.py) or dies exits; this loop is its
+    supervisor when nothing else is (systemd and Docker restart policies do the same job).
+    SIGTERM/SIGINT go to the worker, and a worker that was told to stop is not restarted.
+    """
+    import signal
+    import time
+
+    stopping = False
+    child: subprocess.Popen | None = None
+
+    def forward(signum, _frame) -> None:
+        nonlocal stopping
+        stopping = True
+        if child is not None and child.poll() is None:
+            child.send_signal(signum)
+
+    signal.signal(signal.SIGTERM, forward)
+    signal.signal(signal.SIGINT, forward)
+    failures = 0
+    while True:
+        started = time.monotonic()
+        child = subprocess.Popen(_worker_command(concurrency))
+        code = child.wait()
+        if stopping or code == 0:
+            raise typer.Exit(code)
+        failures = 0 if time.monotonic() - started > 300 else failures + 1
+        delay = min(30.0, 2.0 ** failures)
+        err_console.print(f"worker exited with {code}; starting a fresh one in {delay:.0f} s")
+        time.sleep(delay)
+        if stopping:
+            raise typer.Exit(code)
 
 
 def _die_with_parent() -> None:

@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     # The reconciler (Celery beat) runs this often and re-sends documents unchanged this long.
     reconcile_interval_s: float = 60.0
     reconcile_after_s: float = 900.0
+    # A worker that has taken no task for this long while work waits and it has free slots
+    # exits so that its supervisor starts a fresh one (workers/liveness.py); 0 turns it off.
+    worker_stall_after_s: float = 120.0
 
     # Drop intake: comma-separated `bucket/prefix` entries and folders, watched by `clinidex watch`.
     drop_s3: str = ""

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from celery import Celery
-from celery.signals import setup_logging, worker_init
+from celery.signals import setup_logging, task_received, worker_init, worker_ready, worker_shutdown
 
 from clinidex import logs
 
@@ -15,7 +15,15 @@ def broker_config(settings: Settings) -> dict:
             "broker_url": settings.broker_url,
             # Redis re-delivers an unacknowledged task after this long, so it must exceed the
             # longest task (a long fax with many pages) or the task runs twice at once.
-            "broker_transport_options": {"visibility_timeout": 4 * 3600},
+            "broker_transport_options": {
+                "visibility_timeout": 4 * 3600,
+                # Without a socket timeout a send on a connection the broker dropped silently
+                # waits forever (kombu's own advice); the health checks find dead idle ones.
+                "socket_timeout": 15,
+                "socket_connect_timeout": 5,
+                "socket_keepalive": True,
+                "health_check_interval": 10,
+            },
         }
     # No services configured: a broker made of files under data_dir, so a separate worker
     # process still runs the tasks exactly as it would with Redis.
@@ -68,7 +76,24 @@ def queue_depth() -> int | None:
         return None
 
 
+def reset_broker_connections() -> None:
+    """Drop the pooled broker connections and producers so the next send dials afresh.
+
+    kombu revives a broken connection by itself as a rule; after a broker restart a pooled
+    connection was once seen never to recover, so a sender that failed starts clean. This is
+    what Celery itself does to the pools after a fork.
+    """
+    pool = app._pool
+    app._after_fork()
+    if pool is not None:
+        try:
+            pool.force_close_all()
+        except Exception:
+            pass
+
+
 app = make_celery(get_settings())
+_liveness = None
 
 
 @worker_init.connect
@@ -76,6 +101,30 @@ def _serve_metrics(**_) -> None:
     from workers import metrics
 
     metrics.serve()
+
+
+@worker_ready.connect
+def _watch_own_consumer(sender=None, **_) -> None:
+    global _liveness
+    settings = get_settings()
+    if not settings.broker_url or not settings.worker_stall_after_s:
+        return  # the file broker cannot say how much work waits
+    from workers.liveness import Liveness
+
+    _liveness = Liveness(slots=sender.controller.concurrency, after_s=settings.worker_stall_after_s)
+    _liveness.start(interval_s=min(10.0, settings.worker_stall_after_s / 3))
+
+
+@task_received.connect
+def _took_work(**_) -> None:
+    if _liveness is not None:
+        _liveness.received()
+
+
+@worker_shutdown.connect
+def _stop_watching(**_) -> None:
+    if _liveness is not None:
+        _liveness.stop()
 
 
 @setup_logging.connect

@@ -49,9 +49,14 @@ def receive(ctx: Context, data: bytes, *, filename: str | None, source: str,
 def enqueue(receipt: Receipt) -> bool:
     """Start processing a new document, or restart one that was stored but never queued
     (e.g. the broker was down at upload time). Returns whether a task was sent."""
+    from workers.app import reset_broker_connections
     from workers.tasks import prepare_document
 
     if receipt.created or receipt.manifest.state == State.received:
-        prepare_document.delay(receipt.manifest.doc_id)
+        try:
+            prepare_document.delay(receipt.manifest.doc_id)
+        except Exception:
+            reset_broker_connections()
+            raise
         return True
     return False

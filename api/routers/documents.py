@@ -5,6 +5,7 @@ import logging
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, StreamingResponse
 
 from api.deps import context
@@ -74,9 +75,11 @@ async def upload_document(
     Identical bytes sent again return the existing document with 200 and `duplicate: true`.
     """
     data = await _read_limited(file, ctx.settings.max_upload_bytes)
-    receipt = receive(ctx, data, filename=file.filename, source="upload")
+    # Storing and queuing block on the store and the broker: off the event loop, so one slow
+    # service does not hold up every other request.
+    receipt = await run_in_threadpool(receive, ctx, data, filename=file.filename, source="upload")
     try:
-        enqueue(receipt)
+        await run_in_threadpool(enqueue, receipt)
     except Exception as exc:
         # Stored durably and marked in flight: the reconciler queues it once the broker is back.
         log.warning("document %s stored but not queued: %s", receipt.manifest.doc_id, type(exc).__name__)

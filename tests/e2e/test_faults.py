@@ -50,6 +50,7 @@ class Run:
             "CLINIDEX_WATCH_INTERVAL_S": "1",
             "CLINIDEX_RECONCILE_INTERVAL_S": "5",
             "CLINIDEX_RECONCILE_AFTER_S": "20",
+            "CLINIDEX_WORKER_STALL_AFTER_S": "20",
             **s3_env(),
         }
         self.stack = Stack(env, tmp_path, with_beat=True, with_watch=True)
@@ -152,11 +153,7 @@ def test_worker_killed_mid_ocr(run):
 
 @pytest.mark.parametrize("service, seconds, first_seed", [
     ("opensearch", 30, 11_000),  # stopped for 30 s mid-run, then restarted
-    # Restarted; it keeps nothing on disk, so its queue is lost. Passed in 3 of 4 full runs; in
-    # the fourth the watcher stopped filing the drop after the restart (its broker connection
-    # did not recover). Marked while that is fixed, so a failure still shows in the report.
-    pytest.param("redis", 2, 12_000, marks=pytest.mark.xfail(
-        reason="watcher sometimes does not recover its broker connection after a Redis restart", strict=False)),
+    ("redis", 2, 12_000),  # restarted; it keeps nothing on disk, so its queue is lost
     ("s3", 30, 13_000),  # the S3 server unavailable for 30 s
 ], ids=["opensearch-down-30s", "redis-restarted", "s3-down-30s"])
 def test_service_outage_mid_run(run, service, seconds, first_seed):
@@ -165,6 +162,24 @@ def test_service_outage_mid_run(run, service, seconds, first_seed):
     run.wait_until_done(DOCS)
     fault.join(timeout=120)
     run.check_accounted(DOCS, DOCS)
+
+
+def test_a_worker_that_stops_consuming_is_replaced(run):
+    """The failure seen once after a Redis restart: the worker lives and stays connected but
+    takes no more work. Here it is made to happen on purpose (its consumer of the queue is
+    cancelled); the worker notices, exits, and `clinidex worker` starts a fresh one."""
+    from celery import Celery
+
+    docs = 30
+    run.drop(docs, first_seed=16_000)
+    control = Celery(broker=run.stack.env["CLINIDEX_BROKER_URL"])
+    fault = when(lambda: run.indexed() >= 5, lambda: control.control.cancel_consumer("celery", reply=False))
+    run.wait_until_done(docs)
+    fault.join(timeout=60)
+    run.check_accounted(docs, docs)
+    worker_log = next(p for p in run.stack.processes if p.name == "worker").log_tail(200_000)
+    assert "exiting so that a fresh worker takes over" in worker_log
+    assert "starting a fresh one" in worker_log
 
 
 def test_load_20_concurrent_uploads_and_a_200_file_drop(run, tmp_path):

@@ -129,9 +129,8 @@ class Stack:
         return process
 
     def start_worker(self) -> Process:
-        return self._start("worker", ["-m", "celery", "-A", "workers.app", "worker", "--concurrency",
-                                      str(os.cpu_count() or 2), "--loglevel", "INFO", "--without-gossip",
-                                      "--without-mingle"])
+        # Through `clinidex worker`, which starts a fresh worker when one ends on its own.
+        return self._start("worker", ["-m", "clinidex.cli", "worker", "--concurrency", str(os.cpu_count() or 2)])
 
     def kill_worker(self) -> None:
         """SIGKILL the worker and its pool processes, as a crash or the OOM killer would."""

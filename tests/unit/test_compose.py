@@ -21,7 +21,7 @@ def test_stack_has_every_service_and_settings_read_its_environment(monkeypatch):
     assert settings.broker_url == "redis://redis:6379/0"
     assert settings.opensearch_url == "http://opensearch:9200"
     assert settings.uses_s3 and settings.bucket == "clinidex"
-    assert spec["services"]["worker"]["command"][:3] == ["celery", "-A", "workers.app"]
+    assert spec["services"]["worker"]["command"] == ["clinidex", "worker"]  # supervises its Celery worker
     assert spec["services"]["watch"]["environment"]["CLINIDEX_DROP_S3"]
 
 
