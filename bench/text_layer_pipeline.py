@@ -59,8 +59,10 @@ def run_pipeline(pdfs: list[bytes], log_dir: Path) -> float:
             stack.stop()
             from opensearchpy import OpenSearch
 
+            from index.opensearch_backend import MAPPING_VERSION
+
             OpenSearch(hosts=[env["CLINIDEX_OPENSEARCH_URL"]]).indices.delete(
-                index=f"{env['CLINIDEX_INDEX_NAME']}-v1", ignore_unavailable=True)
+                index=f"{env['CLINIDEX_INDEX_NAME']}-v{MAPPING_VERSION}", ignore_unavailable=True)
 
 
 def main() -> None:

@@ -272,6 +272,7 @@ def status() -> None:
     if found.failed_by_reason:
         console.print("failed by reason: " + ", ".join(f"{n} {r}" for r, n in found.failed_by_reason.most_common()))
     console.print(f"dead letters: {found.dead_letters}")
+    console.print(f"waiting for review: {found.review_pending}")
     for problem in found.problems:
         console.print(f"[red]problem[/red] {problem}")
     raise typer.Exit(1 if found.problems else 0)
@@ -292,6 +293,23 @@ def reindex() -> None:
             ctx.index.put(IndexDocument.from_manifest(manifest))
             done += 1
     console.print(f"{done} document(s) reindexed into the {ctx.index.name} index")
+
+
+@app.command("train-classifier")
+def train_classifier(
+    out: Annotated[Path | None, typer.Option(help="Model folder; default: the one in the package")] = None,
+    docs_per_type: Annotated[int, typer.Option(min=5)] = 150,
+    epochs: Annotated[int, typer.Option(min=1)] = 8,
+    seed: int = 7,
+    architecture: Annotated[str, typer.Option(help="bow or ensemble")] = "bow",
+) -> None:
+    """Train the document-type and page-boundary classifiers on the generated training corpus."""
+    from clinidex.classifier_training import Settings, train
+    from ingest.classify import default_model_dir
+
+    settings = Settings(seed=seed, docs_per_type=docs_per_type, epochs=epochs, architecture=architecture)
+    figures = train(out or default_model_dir(), settings, log=console.print)
+    console.print(f"trained in {figures['seconds']} s -> {out or default_model_dir()}")
 
 
 @app.command()

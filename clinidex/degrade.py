@@ -221,3 +221,15 @@ CONDITIONS: dict[str, Callable[[int], Sample]] = {
     "sideways": sideways,
     "low_contrast": low_contrast,
 }
+
+
+def fax_of(pages: list[list[str]], condition: str, seed: int) -> bytes:
+    """Any pages of text as a received fax (G4 TIFF) under one condition: `fine`, `standard`
+    (half the rows), `noisy` (line noise) or `skewed` (fed crooked)."""
+    if condition == "fine":
+        return synthetic.fax_tiff(pages, synthetic.FINE)
+    if condition == "standard":
+        return synthetic.fax_tiff(pages, synthetic.STANDARD)
+    degrade = {"noisy": _add_line_noise, "skewed": _crooked}[condition]
+    rng = random.Random(seed)
+    return _tiff([degrade(lines, rng)[0] for lines in pages], synthetic.FINE)

@@ -9,7 +9,7 @@ from enum import StrEnum
 from pydantic import BaseModel, Field
 
 # Document ids are derived from the original's SHA-256 so that two concurrent uploads of the
-# same bytes agree on one id without coordination. Child documents split from a batch fax will
+# same bytes agree on one id without coordination. Child documents split from a batch fax
 # derive theirs from (parent id, page range) the same way.
 _ID_NAMESPACE = uuid.UUID("5b0f8a3c-4d7e-4c55-9a51-6c1d2f0e8b17")
 
@@ -20,6 +20,10 @@ def sha256_hex(data: bytes) -> str:
 
 def document_id_for(sha256: str) -> str:
     return uuid.uuid5(_ID_NAMESPACE, sha256).hex
+
+
+def child_id_for(parent_id: str, first: int, last: int) -> str:
+    return uuid.uuid5(_ID_NAMESPACE, f"{parent_id}:{first}-{last}").hex
 
 
 def utcnow() -> datetime:
@@ -121,6 +125,32 @@ class ReceiptRecord(BaseModel):
     at: datetime = Field(default_factory=utcnow)
 
 
+class TypeResult(BaseModel):
+    """What the document is: a key of clinidex/doctypes.json, or None when the classifier was
+    not sure enough to apply one (then `suggested` holds its best guess)."""
+
+    key: str | None
+    confidence: float
+    tier: str  # automate | recommend | escalate (clinidex.tiers)
+    suggested: str | None = None
+    source: str = "model"  # model | split | review
+    model_version: str | None = None
+
+
+class FieldValue(BaseModel):
+    """One extracted value. An escalated value is kept here for the reviewer but not applied."""
+
+    value: str  # normalised (clinidex.fields)
+    confidence: float
+    tier: str
+    applied: bool
+    page: int | None = None  # where it was read: page (of this document) and character span
+    start: int | None = None
+    end: int | None = None
+    rule: str | None = None
+    source: str = "extraction"  # extraction | review
+
+
 class Manifest(BaseModel):
     doc_id: str
     sha256: str
@@ -141,6 +171,17 @@ class Manifest(BaseModel):
     # Stage name -> version that produced the stored result, so a replayed task can tell
     # whether its work is already done.
     stage_versions: dict[str, int] = Field(default_factory=dict)
+    doc_type: TypeResult | None = None
+    fields: dict[str, FieldValue] = Field(default_factory=dict)
+    # What waits for records staff: "type", "field:<name>"; empty when nothing does.
+    review: list[str] = Field(default_factory=list)
+    # A document split from a batch fax: the fax's id and its pages in the fax (1-based,
+    # inclusive). The fax lists its pieces in `children` and keeps its cover sheet's fields in
+    # `fax_fields` (sender, recipient, page_count, fax).
+    parent_id: str | None = None
+    page_range: tuple[int, int] | None = None
+    children: list[str] = Field(default_factory=list)
+    fax_fields: dict[str, FieldValue] = Field(default_factory=dict)
 
     @classmethod
     def new(cls, *, data: bytes, media_type: str, filename: str | None, source: str) -> "Manifest":

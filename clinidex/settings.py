@@ -33,6 +33,13 @@ class Settings(BaseSettings):
     # The reconciler (Celery beat) runs this often and re-sends documents unchanged this long.
     reconcile_interval_s: float = 60.0
     reconcile_after_s: float = 900.0
+    # Confidence tiers ("automate, recommend, escalate") for document types and extracted
+    # fields: at or above apply_threshold a value is applied; from review_threshold it is
+    # applied and queued for review; below, left empty and queued.
+    apply_threshold: float = 0.90
+    review_threshold: float = 0.60
+    # The classifier models; unset: the ones shipped in the package (clinidex/models).
+    classifier_model_dir: Path | None = None
     # A worker that has taken no task for this long while work waits and it has free slots
     # exits so that its supervisor starts a fresh one (workers/liveness.py); 0 turns it off.
     worker_stall_after_s: float = 120.0

@@ -4,6 +4,8 @@ Store is truth, index is access: everything the index holds can be rebuilt from 
 """
 from __future__ import annotations
 
+import json
+
 import os
 import tempfile
 from datetime import datetime, timezone
@@ -276,6 +278,24 @@ class DocumentStore:
 
     def failure_codes(self) -> dict[str, str]:
         return {key.removeprefix("failures/"): self.objects.get(key).decode() for key in self.objects.keys("failures/")}
+
+    # Review markers: documents with a type or field waiting for records staff, so the review
+    # queue is listed without reading every manifest.
+    def mark_review(self, doc_id: str) -> None:
+        self.objects.put(f"review/{doc_id}", b"")
+
+    def clear_review(self, doc_id: str) -> None:
+        self.objects.delete(f"review/{doc_id}")
+
+    def review_ids(self) -> list[str]:
+        return [key.removeprefix("review/") for key in self.objects.keys("review/")]
+
+    def save_correction(self, doc_id: str, correction_id: str, record: dict) -> None:
+        self.objects.put(f"corrections/{doc_id}/{correction_id}.json", json.dumps(record).encode())
+
+    def corrections(self) -> Iterator[dict]:
+        for key in self.objects.keys("corrections/"):
+            yield json.loads(self.objects.get(key))
 
     def doc_ids(self) -> Iterator[str]:
         for key in self.objects.keys("manifests/"):

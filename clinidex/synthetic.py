@@ -94,11 +94,15 @@ def render_page(lines: list[str], resolution: tuple[int, int] = FINE) -> Image.I
     # Draw at square pixels, then squash vertically as the fax's coarser row pitch does.
     page = Image.new("L", (FAX_WIDTH, LETTER_HEIGHT_IN * xdpi), 255)
     draw = ImageDraw.Draw(page)
-    font = _font(round(xdpi * 11 / 72))  # 11 pt
-    y = round(xdpi * 0.6)
+    top = round(xdpi * 0.6)
+    # 11 pt, or smaller (down to 7 pt) when that many lines would run off the page, as a
+    # dense printout does.
+    points = max(7.0, min(11.0, (page.height - top - xdpi * 0.4) / max(1, len(lines)) / (xdpi / 72 * 1.5)))
+    font = _font(round(xdpi * points / 72))
+    y = top
     for line in lines:
         draw.text((round(xdpi * 0.75), y), line, font=font, fill=0)
-        y += round(xdpi * 11 / 72 * 1.5)
+        y += round(xdpi * points / 72 * 1.5)
     if ydpi != xdpi:
         page = page.resize((FAX_WIDTH, LETTER_HEIGHT_IN * ydpi), Image.Resampling.LANCZOS)
     return page.point(lambda v: 255 if v > 160 else 0).convert("1")

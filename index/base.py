@@ -21,19 +21,49 @@ class IndexDocument:
     page_count: int
     text: str
     mean_confidence: float | None = None
+    doc_type: str | None = None  # a key of clinidex/doctypes.json; None while unsure
+    loinc_code: str | None = None
+    parent_id: str | None = None  # the batch fax this document was split from
+    review_pending: bool = False
+    low_confidence: bool = False
+    # Applied metadata only (values left empty by the confidence tiers are not indexed).
+    fields: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_manifest(cls, manifest: Manifest) -> "IndexDocument":
-        confidences = [p.mean_confidence for p in manifest.pages if p.mean_confidence is not None]
+        pages = manifest.pages
+        if manifest.children:
+            # A batch fax is searchable by its cover sheet only; its documents are their own entries.
+            cover = set(manifest.metadata.get("cover_pages", []))
+            pages = [p for p in pages if p.number in cover]
+        confidences = [p.mean_confidence for p in pages if p.mean_confidence is not None]
+        doc_type = manifest.doc_type.key if manifest.doc_type else None
         return cls(
             doc_id=manifest.doc_id,
             state=manifest.state.value,
             media_type=manifest.media_type,
             received_at=manifest.received_at,
             page_count=len(manifest.pages),
-            text=manifest.text,
+            text="\n\n".join(p.text for p in pages),
             mean_confidence=round(sum(confidences) / len(confidences), 1) if confidences else None,
+            doc_type=doc_type,
+            loinc_code=_loinc(doc_type),
+            parent_id=manifest.parent_id,
+            review_pending=bool(manifest.review),
+            low_confidence=bool(manifest.metadata.get("low_confidence")),
+            fields={k: v.value for k, v in manifest.fields.items() if v.applied and k in INDEXED_FIELDS},
         )
+
+
+# The extracted fields an index entry carries (what search filters and result lists need).
+INDEXED_FIELDS = ("patient_name", "birth_date", "mrn", "document_date", "service_date", "provider", "facility")
+
+
+def _loinc(key: str | None) -> str | None:
+    from clinidex.doctypes import types_by_key
+
+    found = types_by_key().get(key) if key else None
+    return found.loinc_code if found else None
 
 
 @dataclass(frozen=True)
@@ -45,6 +75,8 @@ class Hit:
     media_type: str | None = None
     page_count: int | None = None
     received_at: str | None = None
+    doc_type: str | None = None
+    parent_id: str | None = None
 
 
 @dataclass(frozen=True)

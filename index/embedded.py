@@ -6,7 +6,7 @@ import sqlite3
 import threading
 from pathlib import Path
 
-from index.base import Hit, IndexDocument, SearchResult, escape_with_marks
+from index.base import INDEXED_FIELDS, Hit, IndexDocument, SearchResult, escape_with_marks
 
 # Private-use characters mark matches inside snippet(); they cannot occur in OCR text, so the
 # text can be HTML-escaped safely before the marks become <em> tags.
@@ -26,6 +26,11 @@ CREATE VIRTUAL TABLE IF NOT EXISTS documents_fts USING fts5(
     doc_id UNINDEXED, text, tokenize = 'unicode61 remove_diacritics 2'
 );
 """
+
+
+# Columns added after the first schema; setup() adds whichever an older file lacks.
+ADDED_COLUMNS = ("doc_type", "loinc_code", "parent_id", "review_pending", "low_confidence", *INDEXED_FIELDS)
+COLUMNS = ("doc_id", "state", "media_type", "received_at", "page_count", "mean_confidence", *ADDED_COLUMNS)
 
 
 def fts_query(query: str) -> str | None:
@@ -58,17 +63,21 @@ class EmbeddedBackend:
 
     def setup(self) -> None:
         self.db.executescript(SCHEMA)
+        present = {row[1] for row in self.db.execute("PRAGMA table_info(documents)")}
+        for column in ADDED_COLUMNS:
+            if column not in present:
+                self.db.execute(f"ALTER TABLE documents ADD COLUMN {column}")
 
     def put(self, doc: IndexDocument) -> None:
         db = self.db
         db.execute("BEGIN IMMEDIATE")
         try:
             db.execute("DELETE FROM documents_fts WHERE doc_id = ?", (doc.doc_id,))
-            db.execute(
-                "INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?, ?, ?)",
-                (doc.doc_id, doc.state, doc.media_type, doc.received_at.isoformat(), doc.page_count,
-                 doc.mean_confidence),
-            )
+            values = (doc.doc_id, doc.state, doc.media_type, doc.received_at.isoformat(), doc.page_count,
+                      doc.mean_confidence, doc.doc_type, doc.loinc_code, doc.parent_id, int(doc.review_pending),
+                      int(doc.low_confidence), *(doc.fields.get(name) for name in INDEXED_FIELDS))
+            db.execute(f"INSERT OR REPLACE INTO documents ({', '.join(COLUMNS)}) "
+                       f"VALUES ({', '.join('?' * len(COLUMNS))})", values)
             db.execute("INSERT INTO documents_fts (doc_id, text) VALUES (?, ?)", (doc.doc_id, doc.text))
             db.execute("COMMIT")
         except BaseException:
@@ -93,7 +102,7 @@ class EmbeddedBackend:
             f"""
             SELECT f.doc_id, bm25(documents_fts) AS rank,
                    snippet(documents_fts, 1, '{_START}', '{_END}', '…', 24),
-                   d.media_type, d.page_count, d.received_at
+                   d.media_type, d.page_count, d.received_at, d.doc_type, d.parent_id
             FROM documents_fts f JOIN documents d ON d.doc_id = f.doc_id
             WHERE documents_fts MATCH ?
             ORDER BY rank LIMIT ? OFFSET ?
@@ -109,8 +118,10 @@ class EmbeddedBackend:
                 media_type=media_type,
                 page_count=page_count,
                 received_at=received_at,
+                doc_type=doc_type,
+                parent_id=parent_id,
             )
-            for doc_id, rank, snippet, media_type, page_count, received_at in rows
+            for doc_id, rank, snippet, media_type, page_count, received_at, doc_type, parent_id in rows
         ]
         return SearchResult(total=total, hits=hits)
 

@@ -12,7 +12,7 @@ from opensearchpy.exceptions import ConnectionTimeout, NotFoundError, TransportE
 from clinidex.errors import TransientError
 from index.base import HIGHLIGHT_POST, HIGHLIGHT_PRE, Hit, IndexDocument, SearchResult
 
-MAPPING_VERSION = 1
+MAPPING_VERSION = 2
 
 
 def load_mapping() -> dict:
@@ -42,7 +42,12 @@ class OpenSearchBackend:
             raise
 
     def setup(self) -> None:
-        if self._do(self.client.indices.exists_alias, name=self.alias):
+        """Create this mapping version's index and point the alias at it. An alias still on an
+        older version is moved after copying its entries over (the reindex module), in one
+        alias update, so searches never see an empty index; `clinidex reindex` then fills the
+        fields the old entries lack from the manifests."""
+        current = self._aliased()
+        if current == [self.concrete]:
             return
         if not self._do(self.client.indices.exists, index=self.concrete):
             try:
@@ -50,7 +55,18 @@ class OpenSearchBackend:
             except TransportError as exc:
                 if exc.error != "resource_already_exists_exception":
                     raise
-        self._do(self.client.indices.put_alias, index=self.concrete, name=self.alias)
+        for old in current:
+            self._do(self.client.reindex, body={"source": {"index": old}, "dest": {"index": self.concrete}},
+                     wait_for_completion=True, refresh=True)
+        actions = [{"remove": {"index": old, "alias": self.alias}} for old in current]
+        actions.append({"add": {"index": self.concrete, "alias": self.alias}})
+        self._do(self.client.indices.update_aliases, body={"actions": actions})
+
+    def _aliased(self) -> list[str]:
+        try:
+            return sorted(self._do(self.client.indices.get_alias, name=self.alias))
+        except NotFoundError:
+            return []
 
     def put(self, doc: IndexDocument) -> None:
         body = {
@@ -61,6 +77,12 @@ class OpenSearchBackend:
             "page_count": doc.page_count,
             "mean_confidence": doc.mean_confidence,
             "text": doc.text,
+            "doc_type": doc.doc_type,
+            "loinc_code": doc.loinc_code,
+            "parent_id": doc.parent_id,
+            "review_pending": doc.review_pending,
+            "low_confidence": doc.low_confidence,
+            **doc.fields,
         }
         # No refresh wait: waiting held a worker slot idle for up to the 1 s refresh interval
         # per document (bench/ocr_speed.py). A document is searchable within that second.
@@ -77,7 +99,7 @@ class OpenSearchBackend:
             "from": offset,
             "size": limit,
             "track_total_hits": True,
-            "_source": ["doc_id", "media_type", "page_count", "received_at"],
+            "_source": ["doc_id", "media_type", "page_count", "received_at", "doc_type", "parent_id"],
             # Plain words, all required: the same rule the embedded backend applies, so the two
             # backends may rank differently but never filter differently.
             "query": {"match": {"text": {"query": query, "operator": "and"}}},
@@ -97,6 +119,8 @@ class OpenSearchBackend:
                 media_type=h["_source"].get("media_type"),
                 page_count=h["_source"].get("page_count"),
                 received_at=h["_source"].get("received_at"),
+                doc_type=h["_source"].get("doc_type"),
+                parent_id=h["_source"].get("parent_id"),
             )
             for h in response["hits"]["hits"]
         ]

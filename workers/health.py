@@ -15,6 +15,7 @@ class PipelineStatus:
     by_state: Counter = field(default_factory=Counter)
     failed_by_reason: Counter = field(default_factory=Counter)
     dead_letters: int = 0
+    review_pending: int = 0
     problems: list[str] = field(default_factory=list)
 
 
@@ -31,6 +32,7 @@ def pipeline_status(ctx: Context) -> PipelineStatus:
         status.failed_by_reason.update(ctx.docs.failure_codes().values())
         status.by_state["failed"] = sum(status.failed_by_reason.values())
         status.dead_letters = len(letters(ctx))
+        status.review_pending = len(ctx.docs.review_ids())
     except Exception as exc:
         status.problems.append(f"object store: {type(exc).__name__}")
     try:

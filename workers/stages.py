@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from celery.exceptions import SoftTimeLimitExceeded
 
-from clinidex.manifest import Manifest, PageResult, State
+from clinidex.manifest import Manifest, PageResult, PageSummary, State, Transition, child_id_for, utcnow
 from index import IndexDocument
 from ingest.errors import CorruptDocument, IntakeError
 from ingest.ocr import OcrPage, PageTimeout
@@ -29,7 +29,8 @@ log = logging.getLogger("clinidex.stages")
 INSPECT_VERSION = 1
 PAGE_VERSION = 1
 ASSEMBLE_VERSION = 1
-INDEX_VERSION = 1
+UNDERSTAND_VERSION = 1
+INDEX_VERSION = 2
 
 
 def fail_document(ctx: Context, manifest: Manifest, reason: str, code: str) -> None:
@@ -181,6 +182,94 @@ def _assemble(ctx: Context, manifest: Manifest, pages: list[PageResult]) -> bool
     ctx.docs.save(manifest)
     log.info("document %s: %d pages assembled, %d low confidence", manifest.doc_id, count, len(low))
     return True
+
+
+def _classifier(ctx: Context):
+    from ingest.classify import load_classifier
+
+    model = ctx.settings.classifier_model_dir
+    return load_classifier(str(model) if model else None)
+
+
+def _thresholds(ctx: Context):
+    from ingest.understand import Thresholds
+
+    return Thresholds(apply=ctx.settings.apply_threshold, review=ctx.settings.review_threshold)
+
+
+def _apply(ctx: Context, manifest: Manifest, understanding) -> None:
+    manifest.doc_type = understanding.doc_type
+    manifest.fields = understanding.fields
+    manifest.review = understanding.review
+    if manifest.review:
+        ctx.docs.mark_review(manifest.doc_id)
+    else:
+        ctx.docs.clear_review(manifest.doc_id)
+    manifest.stage_versions["understand"] = UNDERSTAND_VERSION
+    for state in (State.classified, State.extracted):
+        if not manifest.reached(state):
+            manifest.move_to(state)
+
+
+def _child(parent: Manifest, first: int, last: int) -> Manifest:
+    """A document split from a batch fax: the fax's bytes and page text, its own id and pages
+    numbered from 1. It enters the lifecycle where the fax stands (read), so every transition
+    it has not made itself is recorded as inherited."""
+    now = utcnow()
+    pages = [PageSummary.model_validate({**p.model_dump(), "number": p.number - first + 1})
+             for p in parent.pages if first <= p.number <= last]
+    history = [Transition(state=s, at=now, reason=f"split from {parent.doc_id}")
+               for s in (State.received, State.rendered, State.ocr_done)]
+    return Manifest(doc_id=child_id_for(parent.doc_id, first, last), sha256=parent.sha256,
+                    media_type=parent.media_type, size=parent.size, filename=parent.filename, source=parent.source,
+                    state=State.ocr_done, received_at=parent.received_at, updated_at=now,
+                    page_count=len(pages), pages=pages, history=history, parent_id=parent.doc_id,
+                    page_range=(first, last), stage_versions={"assemble": ASSEMBLE_VERSION})
+
+
+def understand_stage(ctx: Context, doc_id: str) -> list[str]:
+    """Classify, split a batch fax into its documents, extract each one's metadata and apply
+    the confidence tiers. Returns the documents to index: this one and any pieces split from it.
+
+    A redelivery finds the pieces by their ids (derived from the fax and the page range) and
+    writes them again unchanged; pieces are saved, and marked in flight, before the fax moves on.
+    """
+    # Imported here: spaCy loads only in processes that run this stage.
+    from ingest.classify import TypeGuess
+    from ingest.understand import Understanding, split_fax, type_result, understand
+
+    manifest = ctx.docs.load(doc_id)
+    if manifest.state == State.failed or not manifest.reached(State.ocr_done):
+        return []
+    if _done(manifest, State.extracted, "understand", UNDERSTAND_VERSION):
+        return [doc_id, *manifest.children]
+    classifier, limits = _classifier(ctx), _thresholds(ctx)
+    texts = [p.text for p in manifest.pages]
+    split = split_fax(texts, classifier, limits) if manifest.parent_id is None else None
+    if split is None:
+        _apply(ctx, manifest, understand(texts, classifier, limits))
+        ctx.docs.save(manifest)
+        log.info("document %s understood: review %d item(s)", doc_id, len(manifest.review))
+        return [doc_id]
+    children = []
+    for piece in split.pieces:
+        child = ctx.docs.find(child_id_for(doc_id, piece.first, piece.last)) or _child(manifest, piece.first, piece.last)
+        if not _done(child, State.extracted, "understand", UNDERSTAND_VERSION):
+            known = TypeGuess(piece.type_key, piece.confidence)
+            _apply(ctx, child, understand(texts[piece.first - 1:piece.last], classifier, limits, known, source="split"))
+            ctx.docs.mark_inflight(child.doc_id)
+            ctx.docs.save(child)
+        children.append(child.doc_id)
+    # The fax itself is not a clinical document: it holds its cover sheet and its pieces.
+    cover = TypeGuess("fax_cover_sheet" if split.cover_pages else "other", 1.0)
+    manifest.children = children
+    manifest.fax_fields = split.fax_fields
+    manifest.metadata["cover_pages"] = split.cover_pages
+    fax_review = [f"field:{k}" for k, v in split.fax_fields.items() if v.tier != "automate"]
+    _apply(ctx, manifest, Understanding(type_result(cover, limits, "split", classifier.version), {}, fax_review))
+    ctx.docs.save(manifest)
+    log.info("document %s split into %d document(s)", doc_id, len(children))
+    return [doc_id, *children]
 
 
 def index_stage(ctx: Context, doc_id: str) -> None:

@@ -12,7 +12,9 @@ from clinidex.settings import get_settings
 from workers import deadletter, metrics
 from workers.app import app, queue_depth
 from workers.context import get_context
-from workers.stages import PageJob, assemble_stage, fail_document, index_stage, page_stage, prepare_stage
+from workers.stages import (
+    PageJob, assemble_stage, fail_document, index_stage, page_stage, prepare_stage, understand_stage,
+)
 
 log = logging.getLogger("clinidex.tasks")
 
@@ -89,7 +91,13 @@ def ocr_page(self, job: dict) -> None:
 @app.task(name="clinidex.assemble", **_RETRY)
 def assemble_document(doc_id: str) -> None:
     if _guard(assemble_stage, doc_id):
-        index_document.delay(doc_id)
+        understand_document.delay(doc_id)
+
+
+@app.task(name="clinidex.understand", **_RETRY)
+def understand_document(doc_id: str) -> None:
+    for target in _guard(understand_stage, doc_id):
+        index_document.delay(target)
 
 
 @app.task(name="clinidex.index", **_RETRY)

@@ -9,8 +9,8 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, StreamingResponse
 
 from api.deps import context
+from api.views import detail, summary
 from clinidex.errors import NotFound
-from clinidex.manifest import Manifest
 from ingest.errors import TooLarge
 from workers.context import Context
 from workers.intake import enqueue, receive
@@ -19,39 +19,6 @@ router = APIRouter(tags=["documents"])
 log = logging.getLogger("clinidex.api")
 
 READ_CHUNK = 1024 * 1024
-
-
-def summary(manifest: Manifest) -> dict:
-    return {
-        "id": manifest.doc_id,
-        "status": manifest.state.value,
-        "failure_reason": manifest.failure_reason,
-        "links": {
-            "self": f"/documents/{manifest.doc_id}",
-            "original": f"/documents/{manifest.doc_id}/original",
-        },
-    }
-
-
-def detail(manifest: Manifest) -> dict:
-    return {
-        **summary(manifest),
-        "media_type": manifest.media_type,
-        "size": manifest.size,
-        "sha256": manifest.sha256,
-        "filename": manifest.filename,
-        "source": manifest.source,
-        "received_at": manifest.received_at.isoformat(),
-        "updated_at": manifest.updated_at.isoformat(),
-        "page_count": manifest.page_count,
-        "low_confidence": manifest.metadata.get("low_confidence"),
-        "metadata": manifest.metadata,
-        "pages": [
-            {**p.model_dump(mode="json"), "links": {"words": f"/documents/{manifest.doc_id}/pages/{p.number}"}}
-            for p in manifest.pages
-        ],
-        "history": [t.model_dump(mode="json") for t in manifest.history],
-    }
 
 
 async def _read_limited(upload: UploadFile, limit: int) -> bytes:
@@ -99,8 +66,16 @@ def get_document(doc_id: str, ctx: Context = Depends(context)) -> dict:
 def get_page(doc_id: str, number: int, ctx: Context = Depends(context)) -> dict:
     """One page's reading with its word boxes (pixels of the page image as read, after any
     rotation and deskew the page record names)."""
-    ctx.docs.load(doc_id)
-    page = ctx.docs.find_page(doc_id, number)
+    manifest = ctx.docs.load(doc_id)
+    if manifest.parent_id and manifest.page_range:
+        # A document split from a batch fax reads its pages from the fax (numbered its own way).
+        first, last = manifest.page_range
+        if not 1 <= number <= last - first + 1:
+            raise NotFound(f"{doc_id}/{number}")
+        page = ctx.docs.find_page(manifest.parent_id, first + number - 1)
+        page = page.model_copy(update={"number": number}) if page else None
+    else:
+        page = ctx.docs.find_page(doc_id, number)
     if page is None:
         raise NotFound(f"{doc_id}/{number}")
     return page.model_dump(mode="json", exclude={"version"})

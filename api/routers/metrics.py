@@ -26,6 +26,8 @@ def metrics(ctx: Context = Depends(context)) -> Response:
     for reason, count in status.failed_by_reason.items():
         failed.labels(reason).set(count)
     Gauge("clinidex_dead_letters", "Tasks in the dead-letter store", registry=registry).set(status.dead_letters)
+    Gauge("clinidex_review_pending", "Documents waiting for records staff to review a type or field",
+          registry=registry).set(status.review_pending)
     Gauge("clinidex_up", "1 when the store, index and broker all answered", registry=registry).set(
         0 if status.problems else 1)
     return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)

@@ -33,5 +33,8 @@ def stack(request, tmp_path_factory):
     if request.param == "services":
         from opensearchpy import OpenSearch
 
-        OpenSearch(hosts=[env["CLINIDEX_OPENSEARCH_URL"]]).indices.delete(index=f"{env['CLINIDEX_INDEX_NAME']}-v1")
+        from index.opensearch_backend import MAPPING_VERSION
+
+        OpenSearch(hosts=[env["CLINIDEX_OPENSEARCH_URL"]]).indices.delete(
+            index=f"{env['CLINIDEX_INDEX_NAME']}-v{MAPPING_VERSION}")
 

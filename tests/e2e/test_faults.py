@@ -21,6 +21,7 @@ import redis
 from opensearchpy import OpenSearch
 
 from clinidex import synthetic
+from index.opensearch_backend import MAPPING_VERSION
 from tests.support.services import REPO, Stack, s3_env, services_or_skip, unique
 
 DOCS = int(os.environ.get("CLINIDEX_FAULT_DOCS", "100"))
@@ -106,7 +107,8 @@ class Run:
 
     def close(self) -> None:
         self.stack.stop()
-        OpenSearch(hosts=[self.svc.opensearch_url]).indices.delete(index=f"{self.index}-v1", ignore_unavailable=True)
+        OpenSearch(hosts=[self.svc.opensearch_url]).indices.delete(index=f"{self.index}-v{MAPPING_VERSION}",
+                                                                   ignore_unavailable=True)
 
 
 @pytest.fixture
