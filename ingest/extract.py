@@ -55,7 +55,7 @@ from clinidex.fields import COVER_FIELDS, DOCUMENT_FIELDS
 from ingest.extract_cover import extract_cover
 from ingest.extract_fax import parse_transmission_header
 from ingest.extract_page import Page
-from ingest.extract_values import Extracted, same_length_clean
+from ingest.extract_values import Extracted, repair_label_marks, same_length_clean
 
 __all__ = ["Extracted", "extract_fields", "extract_cover", "parse_transmission_header", "DOCUMENT_FIELDS",
            "COVER_FIELDS"]
@@ -120,7 +120,7 @@ def extract_fields(pages: list[str]) -> dict[str, Extracted]:
         if not isinstance(text, str) or not text.strip():
             continue
         text = text[:MAX_PAGE_CHARS]
-        page = Page(same_length_clean(text), number, original=text)
+        page = Page(repair_label_marks(same_length_clean(text)), number, original=text)
         page.read_labels()
         page.read_patterns()
         cands.extend(page.out)

@@ -206,6 +206,7 @@ class _Tokenizer:
     def __call__(self, text: str) -> Doc:
         words: list[str] = []
         spaces: list[bool] = []
+        repaired: set[int] = set()  # tokens whose spacing was repaired (count as an OCR repair)
         pos = 0
         n = len(text)
         if n and text[0].isspace():
@@ -214,16 +215,26 @@ class _Tokenizer:
             spaces.append(False)
             pos = m.end()
         for m in _TOKEN.finditer(text, pos):
+            word = m.group()
             if m.start() != pos:  # whitespace between tokens beyond one space
                 gap = text[pos:m.start()]
+                if gap == " " and words and _rejoin(words[-1], word):
+                    # "Pat ient": OCR put a space inside a label word; one token (text kept exact)
+                    words[-1] = words[-1] + gap + word
+                    repaired.add(len(words) - 1)
+                    pos = m.end()
+                    continue
                 if words and spaces and not spaces[-1] and gap[0] == " ":
                     spaces[-1] = True
                     gap = gap[1:]
                 if gap:
                     words.append(gap)
                     spaces.append(False)
-            words.append(m.group())
-            spaces.append(False)
+            parts = _split_glued(word)
+            if len(parts) > 1:
+                repaired.update(range(len(words), len(words) + len(parts)))
+            words.extend(parts)
+            spaces.extend([False] * len(parts))
             pos = m.end()
         if pos < n:
             gap = text[pos:]
@@ -236,8 +247,56 @@ class _Tokenizer:
         doc = Doc(self.vocab, words=words, spaces=spaces)
         for token in doc:
             if not token.is_space:
-                token.norm_ = fold(token.text)
+                token.norm_ = fold(token.text.replace(" ", ""))
+                if token.i in repaired and Token.has_extension("ocr_fixed"):
+                    token._.ocr_fixed = True
         return doc
+
+
+# Label words and whole label phrases (folded), for repairing OCR spacing: "PTNAME", "DateofBirth"
+# and "MedRec" lost the spaces between short label words; "Pat ient" gained one.
+_LEXICON = {fold(w) for _, phrases, _, _ in _SPECS for p in phrases for w in p.split() if w[0].isalnum()}
+_PHRASES = {" ".join(fold(w) for w in p.split() if w[0].isalnum()) for _, phrases, _, _ in _SPECS for p in phrases}
+_SPLIT_CACHE: dict[str, list[str] | None] = {}
+
+
+def _split_glued(word: str) -> list[str]:
+    """A word that is a whole multi-word label phrase written without spaces, as its words
+    ("PTNAME" -> "PT", "NAME"); anything else unchanged."""
+    if len(word) < 5 or len(word) > 30 or not word.isalnum():
+        return [word]
+    key = fold(word)
+    if key in _LEXICON:
+        return [word]
+    if key not in _SPLIT_CACHE:
+        found = None
+        # every split into 2-4 lexicon words of 2+ letters that spells a label phrase
+        stack = [(0, [])]
+        while stack and found is None:
+            at, cuts = stack.pop()
+            if at == len(key):
+                if len(cuts) >= 2 and " ".join(key[a:b] for a, b in cuts) in _PHRASES:
+                    found = cuts
+                continue
+            if len(cuts) >= 4:
+                continue
+            for end in range(len(key), at + 1, -1):
+                if key[at:end] in _LEXICON:
+                    stack.append((end, cuts + [(at, end)]))
+        if len(_SPLIT_CACHE) > 100_000:
+            _SPLIT_CACHE.clear()
+        _SPLIT_CACHE[key] = found
+    cuts = _SPLIT_CACHE[key]
+    return [word[a:b] for a, b in cuts] if cuts else [word]
+
+
+def _rejoin(left: str, right: str) -> bool:
+    """Two letter runs one space apart that are one label word of 5+ letters ("Pat ient")
+    while neither half is a label word itself."""
+    if not (left.isalpha() and right.isalpha()) or len(left) + len(right) < 5 or " " in left:
+        return False
+    a, b = fold(left), fold(right)
+    return a + b in _LEXICON and a not in _LEXICON and b not in _LEXICON and (left[-1].islower() or left.isupper())
 
 
 class _OcrNorm:

@@ -21,8 +21,11 @@ BOUNDARY_KINDS = {"boundary", "age", "qualifier", "phone_other", "fax_other"}
 QUALIFYING = {"qualifier", "provider", "provider_sig", "provider_other", "provider_dict", "provider_role",
               "provider_cc", "facility", "to", "from",
               "phone_other", "fax_other"}
-_SEP = re.compile(r"[ \t]*(?:\.[ \t]*)?(?:(?P<colon>[:;=#]|[-–—](?=[ \t])|\.{2,})|(?=[ \t]*\S))")
-_LEAD = re.compile(r"[ \t]*(?:[:;=#.\-–—|*]+[ \t]*)*(?:(?i:no|num|number)\b\.?[ \t]*[:#.]?[ \t]*)?")
+# "!" directly after the label is OCR's reading of a colon ("Patient! Smith").
+_SEP = re.compile(r"[ \t]*(?:\.[ \t]*)?(?:(?P<colon>[:;=#]|(?<=\w)!(?=[ \t])|[-–—](?=[ \t])|\.{2,})|(?=[ \t]*\S))")
+# What stands between a label and its value: separators, and specks OCR reads as © ~ | ! (or a lone _ before the value;
+# a run of underscores is a blank to fill in, not a separator)
+_LEAD = re.compile(r"[ \t]*(?:(?:[:;=#.\-–—|*!©®~]+|_(?=[ \t]+[^\s_]))[ \t]*)*(?:(?i:no|num|number)\b\.?[ \t]*[:#.]?[ \t]*)?")
 _CELL_GAP = re.compile(r"(?:^|[ \t]{2,}|\t|\||\(|[ \t][/•·*][ \t])[ \t]*[*•\-|]?[ \t]*\Z")
 
 
@@ -156,7 +159,7 @@ class Layout:
             rest = list(self.text[ls:le])
             for lb in items:
                 rest[lb.start - ls:lb.end - ls] = " " * (lb.end - lb.start)
-            if re.fullmatch(r"[\s:;#|/.*_-]*", "".join(rest)):
+            if re.fullmatch(r"[\s:;#|/.*_=~!-]*", "".join(rest)):  # OCR specks between header labels
                 out.update(id(lb) for lb in items if lb.kind not in ("fax_short",))
         return out
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from dataclasses import replace
 
 from clinidex.fields import norm_text
 from ingest.extract_fax import parse_transmission_header
@@ -18,6 +19,11 @@ from ingest.extract_vocab import (
     DOC_TITLE, GENERIC, LOCATION_KINDS, NOT_PATIENT, OTHER_PERSON, ORG_WORDS, PATIENT_FIELDS, PAYER, PAYER_DEPT,
     PROVIDER_KINDS, SECTION, SIGNERS, STRONG_ORG, TITLE_WORDS,
 )
+
+NAME_KINDS = ("name", "name_re", "name_weak")
+# Where a typed cell starts in a value row: a word with a digit, or a month name before a day.
+_TYPED_CELL = re.compile(r"(?<!\S)(?:[A-Za-z]{0,3}[0-9][\w/.,-]*|(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
+                         r"[a-z]*\.?[ -]?[0-9OIl]{1,2}\b)")
 
 
 class Page(UnlabelledEvidence):
@@ -156,8 +162,15 @@ class Page(UnlabelledEvidence):
             # A value row whose cells cannot be told apart: each label takes the first value of
             # its type after the previous label's value.
             cursor = max(f.start, seq_cursor.get(f.line, f.start))
-            for m in re.finditer(r"\S+", self.text[cursor:f.end]):
-                v = self._value(f, cursor + m.start())
+            g = f
+            if f.kind in NAME_KINDS:
+                # A name cell ends where the next typed value (a date, an identifier) begins:
+                # "Terrence Jablonski October 2, 1988 10-32-914" is not "Terrence ... October".
+                typed = _TYPED_CELL.search(self.text, cursor, f.end)
+                if typed:
+                    g = replace(f, end=typed.start())
+            for m in re.finditer(r"\S+", self.text[cursor:g.end]):
+                v = self._value(g, cursor + m.start())
                 if v is not None:
                     seq_cursor[f.line] = v.end
                     break
@@ -184,7 +197,7 @@ class Page(UnlabelledEvidence):
         if f.via == "next":
             conf -= 0.02
         elif f.via == "table_seq":
-            conf -= 0.03
+            conf -= 0.08  # read by value type, not by position: review unless corroborated
         return conf
 
     def _value(self, f: Found, start: int) -> Value | None:

@@ -56,6 +56,18 @@ def same_length_clean(text: str) -> str:
     cleaned = text.translate(SAME_LENGTH)
     return cleaned if len(cleaned) == len(text) else text
 
+# "#" after an identifier label read as "4" or "H" ("Chart 4: 01105607", "MR4: 123", "Med Rec 4 H4976697"):
+# put the "#" back (same length) so the label reads as one and the 4 is not taken into the value.
+_HASH_MISREAD = re.compile(
+    r"(?i)(?<![A-Za-z])(?P<label>mrn?|med\.? ?rec(?:ord)?|medical record|chart|record|acct|account|pt\.? ?id|patient id)"
+    r"(?P<gap>[ \t]?)(?P<mark>[4H])(?=(?:[ \t]*[:;.!][ \t]*|[ \t]+)[A-Za-z]{0,3}[0-9OoIl][0-9OoIl-]{3,}\b)")
+
+
+def repair_label_marks(text: str) -> str:
+    """Length-preserving repair of label punctuation OCR misread (see _HASH_MISREAD)."""
+    return _HASH_MISREAD.sub(lambda m: m.group("label") + m.group("gap") + "#", text)
+
+
 # OCR confusions inside numbers: letters read for digits.
 _DIGIT_FIX = str.maketrans({"O": "0", "o": "0", "D": "0", "Q": "0", "I": "1", "l": "1", "|": "1", "i": "1",
                             "!": "1", "S": "5", "s": "5", "B": "8", "Z": "2", "z": "2"})
@@ -89,7 +101,9 @@ _DATE_PATTERNS = [
     # March 14, 2026 / Mar. 14 2026 / Mar-14-2026
     ("text_mdy", re.compile(rf"(?<![\w])(?i:{_MONTH})[ -]?(?P<d>{_D}{{1,2}}){_SUFFIX}(?:, ?| |-|,)(?P<y>{_D}{{4}}|{_D}{{2}})(?![\w/])")),
     # 14 March 2026 / 14-Mar-26 / 14 Mar, 2026
-    ("text_dmy", re.compile(rf"(?<![\w/])(?P<d>{_D}{{1,2}}){_SUFFIX}[ -](?i:{_MONTH})(?:[ -]|, ?)(?P<y>{_D}{{4}}|{_D}{{2}})(?![\w/])")),
+    ("text_dmy", re.compile(rf"(?<![\w/])(?P<d>{_D}{{1,2}}){_SUFFIX}[ -](?i:{_MONTH})(?:[ -] ?|, ?)(?P<y>{_D}{{4}}|{_D}{{2}})(?![\w/])")),
+    # 27DEC1943 / 04Apr1930 / O4APR1976 (no separators; an OCR'd "14-MAR-2026" that lost them)
+    ("text_dmy_tight", re.compile(rf"(?<![\w/])(?P<d>{_D}{{1,2}})(?i:{_MONTH})(?P<y>{_D}{{4}})(?![\w/])")),
 ]
 _COMPACT = re.compile(rf"(?<![\w])(?P<c>{_D}{{8}})(?![\w])")
 

@@ -74,6 +74,9 @@ class TesserocrEngine:
 
         self._t = tesserocr
         self.api = tesserocr.PyTessBaseAPI(path=tessdata_dir(), lang=language, psm=tesserocr.PSM.AUTO)
+        # Wide gaps stay wide in the text: "Chart #:     01105607", table columns. Extraction
+        # reads layout from them; search and CER see the same words either way.
+        self.api.SetVariable("preserve_interword_spaces", "1")
         self._osd = None
 
     def read(self, number: int, image: Image.Image, *, dpi: int, timeout_s: float) -> OcrPage:

@@ -53,7 +53,9 @@ def test_folder_drop_files_every_arrival_once(embedded, tmp_path):
     settled(folder / "we\u0131rd na\nme %..tif", two)
     (folder / "still-writing.tif").write_bytes(one[:100])  # modified just now
 
-    watcher = Watcher(embedded, [FolderDrop(folder, settle_s=2)])
+    # Settled files are a minute old; the still-writing one must stay unsettled through both
+    # scans, however long the first one takes (it reads and classifies four faxes).
+    watcher = Watcher(embedded, [FolderDrop(folder, settle_s=30)])
     outcomes = watcher.scan_once()
     assert outcomes == {"processed": 2, "duplicate": 2, "failed": 2}
     assert sorted(p.name for p in folder.iterdir() if p.is_file()) == ["still-writing.tif"]

@@ -918,3 +918,86 @@ def test_cover_page_count_after_a_parenthetical_as_ocr_leaves_it():
             "Number of pages (including this cover sheet): 6\n\nSender fax: 413.225.1975\n")
     found = extract_cover(page)
     assert found["page_count"].value == "6" and page[found["page_count"].start:found["page_count"].end] == "6"
+
+
+# --------------------------------------------------------------- OCR damage after a fax round trip
+def _vals(text):
+    return {k: (v.value, v.confidence) for k, v in extract_fields([text]).items()}
+
+
+def test_ocr_table_row_read_by_type_with_collapsed_gaps():
+    got = _vals("Patient Name DOB MRN Visit Date Provider\n"
+                "NAKAMURA, ABIGAIL A 5/18/1983 01895333 1/7/2025 Mae Kamau DO")
+    assert got["patient_name"][0] == "abigail nakamura"
+    assert got["birth_date"][0] == "1983-05-18"
+    assert got["mrn"][0] == "01895333"
+    assert got["service_date"][0] == "2025-01-07"
+    # read by value type, not position: applied but reviewed
+    assert all(0.60 <= got[k][1] < 0.90 for k in ("patient_name", "birth_date", "mrn"))
+
+
+def test_ocr_table_name_cell_stops_at_the_date():
+    got = _vals("PATIENT NAME DOB CHART #\nTerrence Jablonski October 2, 1988 10-32-914")
+    assert got["patient_name"][0] == "terrence jablonski"
+    assert got["birth_date"][0] == "1988-10-02"
+
+
+def test_ocr_table_header_glued_words_and_specks():
+    got = _vals("PTNAME DATEOFBIRTH MRN#\n\nOBI KWAME 17-APR-2001 38-08-860")
+    assert got["patient_name"][0] == "obi kwame"
+    assert got["birth_date"][0] == "2001-04-17"
+    got = _vals("Cllent = D.O.B.      Gender Patlent ID\n\nLIAM MENSAH June 11,1992 MALE 67-87-010")
+    assert got["patient_name"][0] == "liam mensah"
+    assert got["birth_date"][0] == "1992-06-11"
+
+
+def test_ocr_compact_month_dates():
+    got = _vals("NAME: Kowalczyk, Winona A DOB: 04APR1930")
+    assert got["patient_name"][0] == "winona kowalczyk"
+    assert got["birth_date"] == ("1930-04-04", got["birth_date"][1]) and got["birth_date"][1] >= 0.9
+    got = _vals("Patient: Smith, John  DOB: 27DEC1943")
+    assert got["birth_date"][0] == "1943-12-27"
+    got = _vals("Patient: Smith, John  DOB: O4APR1976")  # O read for 0: repaired, reviewed
+    assert got["birth_date"][0] == "1976-04-04" and 0.60 <= got["birth_date"][1] < 0.90
+    got = _vals("Patient Name: Achebe, Hannah      DOB: 09-AUG- 1972")
+    assert got["birth_date"][0] == "1972-08-09"
+
+
+def test_ocr_hash_read_as_4_or_h():
+    assert _vals("Patient: Smith, John\nChart 4: 01105607")["mrn"][0] == "01105607"
+    assert _vals("Patient: Smith, John\nMR4: 1234567")["mrn"][0] == "1234567"
+    assert _vals("Patient: Smith, John\nMed Rec 4 H4976697")["mrn"][0] == "H4976697"
+    assert _vals("Patient: Smith, John\nMed Rec H: 4976697")["mrn"][0] == "4976697"
+    # a 4 that is a count, not a mark, is left alone
+    assert "mrn" not in _vals("The chart 4 pages long was reviewed.")
+
+
+def test_ocr_colon_misreads_and_specks():
+    got = _vals("Patient! Smith, John\nDOB; 01/02/1960")
+    assert got["patient_name"][0] == "john smith" and got["birth_date"][0] == "1960-01-02"
+    assert _vals("PATIENT NAME: _ Priya Delacroix")["patient_name"][0] == "priya delacroix"
+    got = _vals("Patient: © Smith, John | DOB: ~ 01/02/1960")
+    assert got["patient_name"][0] == "john smith" and got["birth_date"][0] == "1960-01-02"
+
+
+def test_ocr_spacing_lost_or_added_in_labels():
+    got = _vals("PtName: Smith, John\nMedRec#: 7654321\nDateofBirth: 01/02/1960")
+    assert got["patient_name"][0] == "john smith"
+    assert got["mrn"][0] == "7654321"
+    assert got["birth_date"][0] == "1960-01-02"
+    assert got["mrn"][1] < 0.97  # the label needed repair
+    got = _vals("Pat ient Name: Smith, John\nD.0.B: 01/02/1960")
+    assert got["patient_name"][0] == "john smith" and got["birth_date"][0] == "1960-01-02"
+    # ordinary words are not split into labels
+    assert "mrn" not in _vals("Dosage reviewed; the medrecords were sent.")
+
+
+def test_ocr_letter_slips_in_names_still_found():
+    got = _vals("Patient Name: VANDERPCOL, Isalah\nDOB: 01/02/1960")
+    assert got["patient_name"][0] == "isalah vanderpcol"
+
+
+def test_ocr_damaged_letterhead_keeps_mrn_on_its_line():
+    got = _vals("LARKFIFL D ORTHOPEDIC & SPINF ASSOCIATES MRN: 937-40-4458\nPatient: Smith, John")
+    assert got["mrn"][0] == "937404458"
+    assert got["patient_name"][0] == "john smith"
