@@ -96,7 +96,8 @@ def search(query: str, limit: Annotated[int, typer.Option(min=1, max=100)] = 10)
     result = get_context().index.search(query, limit=limit)
     console.print(f"{result.total} hit(s) for [bold]{query}[/bold]")
     for hit in result.hits:
-        console.print(f"[cyan]{hit.doc_id}[/cyan] score {hit.score:.2f}, {hit.page_count} page(s)")
+        kind = (hit.doc_type or "type to review").replace("_", " ")
+        console.print(f"[cyan]{hit.doc_id}[/cyan] {kind}, score {hit.score:.2f}, {hit.page_count} page(s)")
         for snippet in hit.snippets:
             console.print("   " + re.sub(r"\s+", " ", _rich_snippet(snippet)))
 
@@ -314,18 +315,46 @@ def train_classifier(
 
 @app.command()
 def demo(count: Annotated[int, typer.Option(min=1, max=50)] = 4) -> None:
-    """Generate synthetic faxes, ingest them and run a few searches."""
+    """Generate synthetic faxes (and one batch fax), ingest them, show what each document was
+    found to be, and run a few searches."""
     from clinidex import synthetic
+    from clinidex.corpus import evaluation
+    from clinidex.corpus.base import batch_fax
+    from clinidex.doctypes import load_types
 
     folder = get_settings().data_dir / "samples"
     folder.mkdir(parents=True, exist_ok=True)
     for seed in range(1, count + 1):
         _, pages = synthetic.referral_pages(seed, pages=2)
         (folder / f"fax-{seed:03d}.tif").write_bytes(synthetic.fax_tiff(pages))
-    console.print(f"Generated {count} synthetic faxes (G4 TIFF, 204x196 dpi) in {folder}")
+    # From the evaluation family, which the classifier never saw in training.
+    fax = batch_fax(evaluation, 5, [t.key for t in load_types() if t.clinical])
+    (folder / "batch-fax.tif").write_bytes(synthetic.fax_tiff(fax.pages))
+    console.print(f"Generated {count} synthetic faxes and a {len(fax.pages)}-page batch fax "
+                  f"(G4 TIFF, 204x196 dpi) in {folder}")
     ingest([folder])
+    _show_documents()
     for query in ("ejection fraction", "atrial fibrillation", synthetic.marker_word(1, 2)):
         search(query, limit=3)
+
+
+def _show_documents() -> None:
+    from rich.table import Table
+
+    from workers.context import get_context
+
+    docs = get_context().docs
+    table = Table("document", "type (confidence)", "pages", "from fax", "patient (synthetic)", "review")
+    manifests = sorted((docs.load(d) for d in docs.doc_ids()), key=lambda m: (m.received_at, m.page_range or ()))
+    for m in manifests:
+        kind = "-"
+        if m.doc_type is not None:
+            kind = f"{m.doc_type.key or m.doc_type.suggested + '?'} ({m.doc_type.confidence:.2f})"
+        pages = f"{m.page_range[0]}-{m.page_range[1]}" if m.page_range else str(m.page_count)
+        name = m.fields.get("patient_name")
+        table.add_row(m.doc_id[:8], kind, pages, (m.parent_id or "")[:8], name.value if name else "",
+                      str(len(m.review)) if m.review else "")
+    console.print(table)
 
 
 def main() -> None:
