@@ -20,7 +20,7 @@ from clinidex.corpus.base import LabelledDocument, documents
 from clinidex.corpus.noise import damage
 from clinidex.doctypes import load_types
 
-FIRST_PAGE = "FIRST_PAGE"
+FIRST_PAGE = "FIRST_PAGE"  # the boundary model's label, as ingest/classify.py reads it
 MODEL_VERSION = "1"
 
 
@@ -63,7 +63,7 @@ def examples(settings: Settings) -> tuple[list[tuple[str, str]], list[tuple[str,
     return typed, boundary
 
 
-def _train_textcat(nlp, labels: list[str], data: list[tuple[str, dict]], settings: Settings, log) -> dict:
+def _train_textcat(nlp, data: list[tuple[str, dict]], settings: Settings, log) -> dict:
     from spacy.training import Example
     from spacy.util import minibatch
 
@@ -110,10 +110,10 @@ def train(out_dir: Path, settings: Settings = Settings(), log=print) -> dict:
 
     log("document type:")
     doctype = _blank(True, keys, settings)
-    _train_textcat(doctype, keys, [(t, {k: float(k == y) for k in keys}) for t, y in typed], settings, log)
+    _train_textcat(doctype, [(t, {k: float(k == y) for k in keys}) for t, y in typed], settings, log)
     log("page boundary:")
     pages = _blank(False, [FIRST_PAGE], settings)
-    _train_textcat(pages, [FIRST_PAGE], [(t, {FIRST_PAGE: float(first)}) for t, first in boundary], settings, log)
+    _train_textcat(pages, [(t, {FIRST_PAGE: float(first)}) for t, first in boundary], settings, log)
 
     out_dir.mkdir(parents=True, exist_ok=True)
     for name, nlp in (("doctype", doctype), ("boundary", pages)):

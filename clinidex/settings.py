@@ -7,6 +7,8 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from clinidex.tiers import APPLY, REVIEW
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="CLINIDEX_", extra="ignore")
@@ -36,8 +38,8 @@ class Settings(BaseSettings):
     # Confidence tiers ("automate, recommend, escalate") for document types and extracted
     # fields: at or above apply_threshold a value is applied; from review_threshold it is
     # applied and queued for review; below, left empty and queued.
-    apply_threshold: float = 0.90
-    review_threshold: float = 0.60
+    apply_threshold: float = APPLY
+    review_threshold: float = REVIEW
     # The classifier models; unset: the ones shipped in the package (clinidex/models).
     classifier_model_dir: Path | None = None
     # A worker that has taken no task for this long while work waits and it has free slots
