@@ -7,7 +7,7 @@ from fastapi import FastAPI, Request
 
 from api import logging as access_logging
 from api import problems
-from api.routers import documents, metrics, review, search
+from api.routers import documents, metrics, patients, review, search
 from clinidex import logs
 
 
@@ -36,6 +36,7 @@ def create_app() -> FastAPI:
     app.include_router(documents.router)
     app.include_router(search.router)
     app.include_router(review.router)
+    app.include_router(patients.router)
     app.include_router(metrics.router)
 
     @app.get("/health", tags=["health"])

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from clinidex.manifest import Manifest
+from clinidex.patient import PatientRecord
 
 
 def summary(manifest: Manifest) -> dict:
@@ -50,8 +51,13 @@ def understanding(manifest: Manifest) -> dict:
         "children": [{"id": c, "link": f"/documents/{c}"} for c in manifest.children],
         "fax_fields": {k: v.model_dump(mode="json") for k, v in manifest.fax_fields.items()},
         "links_review": f"/review/{doc_id}",
+        "patient": manifest.match.model_dump(mode="json", exclude={"candidates"}) if manifest.match else None,
     }
 
 
 def review_view(manifest: Manifest) -> dict:
     return {**summary(manifest), **understanding(manifest)}
+
+
+def patient_view(record: PatientRecord) -> dict:
+    return {**record.model_dump(mode="json"), "links": {"self": f"/patients/{record.patient_id}"}}

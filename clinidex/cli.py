@@ -244,6 +244,56 @@ def dlq_replay(
     console.print(f"{len(chosen)} replayed")
 
 
+mpi = typer.Typer(help="The master patient index: load it, fit the match model.", no_args_is_help=True)
+app.add_typer(mpi, name="mpi")
+
+
+@mpi.command("load")
+def mpi_load(
+    path: Annotated[Path, typer.Argument(help="CSV, FHIR Patient NDJSON or Bundle, or HL7 v2 ADT messages")],
+    format: Annotated[str | None, typer.Option(help="csv | fhir-ndjson | fhir-bundle | hl7; read from the content when unset")] = None,
+) -> None:
+    """Load patients into the MPI here and now, then match again the documents waiting for one."""
+    from workers.context import get_context
+    from workers.matching import rematch
+    from workers.mpi import new_load_id, run_load, source_key, waiting_for_a_patient
+
+    ctx = get_context()
+    load_id = new_load_id()
+    ctx.docs.objects.put(source_key(load_id), path.read_bytes())
+    report = run_load(ctx, load_id, format)
+    if report.get("error"):
+        console.print(f"[red]refused[/red] {path}: {report['error']}")
+        raise typer.Exit(1)
+    console.print(f"load {load_id}: read {report['read']}, {report['upserted']} loaded, {report['merged']} merged, "
+                  f"{report['rejected']} rejected, {report['documents_moved']} document(s) moved by merges")
+    for rejection in report["rejections"][:20]:
+        console.print(f"  rejected {rejection['location']}: {rejection['reason']}")
+    changed = sum(rematch(ctx, doc_id) for doc_id in waiting_for_a_patient(ctx))
+    if changed:
+        console.print(f"{changed} waiting document(s) matched again")
+
+
+@mpi.command("fit")
+def mpi_fit(
+    em: Annotated[bool, typer.Option(help="Also estimate m by EM over pairs within the MPI (for an MPI that still holds duplicates)")] = False,
+    seed: Annotated[int, typer.Option()] = 7,
+) -> None:
+    """Fit the match model to the MPI (u from random pairs, name frequencies) and store it; the
+    workers pick it up within a minute."""
+    from clinidex.patient import Demographics
+    from ingest.match_fit import fit
+    from workers.context import get_context
+    from workers.matching import save_model
+
+    ctx = get_context()
+    people = (Demographics.from_record(r) for r in ctx.patients.scan() if not r.merged_into)
+    model, report = fit(people, seed=seed, em=em)
+    save_model(ctx, model)
+    console.print(f"match model fitted on {report['patients']} patients (sample {report['sample']}, "
+                  f"{report.get('random_pairs', 0)} random pairs){'; EM: ' + str(report['em']) if 'em' in report else ''}")
+
+
 @app.command()
 def reconcile(
     stuck_after: Annotated[float | None, typer.Option(help="Seconds unchanged; default CLINIDEX_RECONCILE_AFTER_S")] = None,
@@ -274,6 +324,8 @@ def status() -> None:
         console.print("failed by reason: " + ", ".join(f"{n} {r}" for r, n in found.failed_by_reason.most_common()))
     console.print(f"dead letters: {found.dead_letters}")
     console.print(f"waiting for review: {found.review_pending}")
+    console.print(f"waiting for a patient: {found.match_review} to review, {found.unmatched} unmatched; "
+                  f"MPI: {'n/a' if found.patients is None else found.patients} patients")
     for problem in found.problems:
         console.print(f"[red]problem[/red] {problem}")
     raise typer.Exit(1 if found.problems else 0)
@@ -315,23 +367,32 @@ def train_classifier(
 
 @app.command()
 def demo(count: Annotated[int, typer.Option(min=1, max=50)] = 4) -> None:
-    """Generate synthetic faxes (and one batch fax), ingest them, show what each document was
-    found to be, and run a few searches."""
+    """Load a synthetic master patient index, generate synthetic faxes (some for its patients,
+    and one batch fax), ingest them, show what each document was found to be and whose it is,
+    and run a few searches."""
     from clinidex import synthetic
     from clinidex.corpus import evaluation
     from clinidex.corpus.base import batch_fax
     from clinidex.doctypes import load_types
+    from clinidex.mpi_files import to_csv
+    from clinidex.population import default_issuers, documents_for, population
 
     folder = get_settings().data_dir / "samples"
     folder.mkdir(parents=True, exist_ok=True)
+    people = list(population(2000, 3, default_issuers()))
+    (folder.parent / "mpi.csv").write_bytes(to_csv(people))
+    mpi_load(folder.parent / "mpi.csv", "csv")
     for seed in range(1, count + 1):
         _, pages = synthetic.referral_pages(seed, pages=2)
         (folder / f"fax-{seed:03d}.tif").write_bytes(synthetic.fax_tiff(pages))
-    # From the evaluation family, which the classifier never saw in training.
+    # From the evaluation family, which the classifier never saw in training: documents sent by
+    # partner facilities about patients in the MPI, and a batch fax about people it lacks.
+    for i, (doc, _) in enumerate(documents_for(people, evaluation, 4, 2), start=1):
+        (folder / f"partner-{i}.tif").write_bytes(synthetic.fax_tiff(doc.pages))
     fax = batch_fax(evaluation, 5, [t.key for t in load_types() if t.clinical])
     (folder / "batch-fax.tif").write_bytes(synthetic.fax_tiff(fax.pages))
-    console.print(f"Generated {count} synthetic faxes and a {len(fax.pages)}-page batch fax "
-                  f"(G4 TIFF, 204x196 dpi) in {folder}")
+    console.print(f"Generated {count} synthetic faxes, 2 documents about MPI patients and a {len(fax.pages)}-page "
+                  f"batch fax (G4 TIFF, 204x196 dpi) in {folder}")
     ingest([folder])
     _show_documents()
     for query in ("ejection fraction", "atrial fibrillation", synthetic.marker_word(1, 2)):
@@ -341,10 +402,13 @@ def demo(count: Annotated[int, typer.Option(min=1, max=50)] = 4) -> None:
 def _show_documents() -> None:
     from rich.table import Table
 
+    from index.patients import get
     from workers.context import get_context
 
-    docs = get_context().docs
-    table = Table("document", "type (confidence)", "pages", "from fax", "patient (synthetic)", "review")
+    ctx = get_context()
+    docs = ctx.docs
+    table = Table("document", "type (confidence)", "pages", "from fax", "patient on the page (synthetic)",
+                  "filed under (MPI)", "review")
     manifests = sorted((docs.load(d) for d in docs.doc_ids()), key=lambda m: (m.received_at, m.page_range or ()))
     for m in manifests:
         kind = "-"
@@ -352,7 +416,12 @@ def _show_documents() -> None:
             kind = f"{m.doc_type.key or m.doc_type.suggested + '?'} ({m.doc_type.confidence:.2f})"
         pages = f"{m.page_range[0]}-{m.page_range[1]}" if m.page_range else str(m.page_count)
         name = m.fields.get("patient_name")
-        table.add_row(m.doc_id[:8], kind, pages, (m.parent_id or "")[:8], name.value if name else "",
+        filed = ""
+        if m.match is not None:
+            patient = get(ctx.patients, m.match.patient_id) if m.match.patient_id else None
+            filed = (f"{patient.display_name} ({m.match.probability:.3f})" if patient and m.match.probability
+                     else m.match.outcome)
+        table.add_row(m.doc_id[:8], kind, pages, (m.parent_id or "")[:8], name.value if name else "", filed,
                       str(len(m.review)) if m.review else "")
     console.print(table)
 

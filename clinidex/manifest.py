@@ -151,6 +151,31 @@ class FieldValue(BaseModel):
     source: str = "extraction"  # extraction | review
 
 
+class MatchCandidate(BaseModel):
+    """A patient the document might belong to, with the evidence (no demographic values)."""
+
+    patient_id: str
+    weight: float  # match weight: log2 of the Bayes factor plus the prior odds
+    probability: float
+    explanation: list[dict] = Field(default_factory=list)  # per field: level, Bayes factor, weight
+    vector: list[int] = Field(default_factory=list)  # comparison levels, for re-estimating the model
+
+
+class PatientMatch(BaseModel):
+    """Whose document this is. `linked` names the patient; `review` and `unmatched` wait for
+    records staff (`reason` says why). A person's decision replaces the machine's."""
+
+    outcome: str  # linked | review | unmatched
+    patient_id: str | None = None
+    probability: float | None = None
+    weight: float | None = None
+    reason: str | None = None
+    candidates: list[MatchCandidate] = Field(default_factory=list)
+    decided_by: str = "machine"  # "machine", or the reviewer
+    at: datetime = Field(default_factory=utcnow)
+    model_version: str | None = None
+
+
 class Manifest(BaseModel):
     doc_id: str
     sha256: str
@@ -182,6 +207,9 @@ class Manifest(BaseModel):
     page_range: tuple[int, int] | None = None
     children: list[str] = Field(default_factory=list)
     fax_fields: dict[str, FieldValue] = Field(default_factory=dict)
+    # The patient match (None until matched; a batch fax that was split is never matched: its
+    # pieces are).
+    match: PatientMatch | None = None
 
     @classmethod
     def new(cls, *, data: bytes, media_type: str, filename: str | None, source: str) -> "Manifest":

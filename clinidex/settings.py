@@ -24,6 +24,8 @@ class Settings(BaseSettings):
     # Search index: OpenSearch when a URL is set, otherwise SQLite FTS5 under data_dir.
     opensearch_url: str | None = None
     index_name: str = "documents"
+    # The master patient index (an OpenSearch alias; tables in the SQLite file when embedded).
+    patients_index_name: str = "patients"
 
     # Celery broker: Redis in production. Unset means a file broker under data_dir, which
     # lets `clinidex serve` run a separate worker process with no services at all.
@@ -40,6 +42,13 @@ class Settings(BaseSettings):
     # applied and queued for review; below, left empty and queued.
     apply_threshold: float = APPLY
     review_threshold: float = REVIEW
+    # Patient matching (ingest/match.py): a document is linked when its best candidate's match
+    # probability reaches the link threshold and beats the runner-up by the margin (in bits of
+    # match weight); from the review threshold it waits for records staff; below, unmatched.
+    # Unset: the defaults measured in BENCHMARKS.md.
+    match_link_threshold: float | None = None
+    match_review_threshold: float | None = None
+    match_margin_bits: float | None = None
     # The classifier models; unset: the ones shipped in the package (clinidex/models).
     classifier_model_dir: Path | None = None
     # A worker that has taken no task for this long while work waits and it has free slots

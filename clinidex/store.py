@@ -279,16 +279,26 @@ class DocumentStore:
     def failure_codes(self) -> dict[str, str]:
         return {key.removeprefix("failures/"): self.objects.get(key).decode() for key in self.objects.keys("failures/")}
 
-    # Review markers: documents with a type or field waiting for records staff, so the review
-    # queue is listed without reading every manifest.
+    # Queue markers: one small object per document waiting in a queue ("review" for type and
+    # fields, "match-review" and "unmatched" for patients) or filed under a patient
+    # ("patient-docs/<patient id>"), so a queue is listed without reading every manifest.
+    def mark(self, queue: str, doc_id: str) -> None:
+        self.objects.put(f"{queue}/{doc_id}", b"")
+
+    def unmark(self, queue: str, doc_id: str) -> None:
+        self.objects.delete(f"{queue}/{doc_id}")
+
+    def marked(self, queue: str) -> list[str]:
+        return [key.removeprefix(f"{queue}/") for key in self.objects.keys(f"{queue}/")]
+
     def mark_review(self, doc_id: str) -> None:
-        self.objects.put(f"review/{doc_id}", b"")
+        self.mark("review", doc_id)
 
     def clear_review(self, doc_id: str) -> None:
-        self.objects.delete(f"review/{doc_id}")
+        self.unmark("review", doc_id)
 
     def review_ids(self) -> list[str]:
-        return [key.removeprefix("review/") for key in self.objects.keys("review/")]
+        return self.marked("review")
 
     def save_correction(self, doc_id: str, correction_id: str, record: dict) -> None:
         self.objects.put(f"corrections/{doc_id}/{correction_id}.json", json.dumps(record).encode())
@@ -296,6 +306,13 @@ class DocumentStore:
     def corrections(self) -> Iterator[dict]:
         for key in self.objects.keys("corrections/"):
             yield json.loads(self.objects.get(key))
+
+    def save_link_decision(self, doc_id: str, decision_id: str, record: dict) -> None:
+        self.objects.put(f"links/{doc_id}/{decision_id}.json", json.dumps(record).encode())
+
+    def link_decisions(self, doc_id: str) -> list[dict]:
+        records = [json.loads(self.objects.get(key)) for key in self.objects.keys(f"links/{doc_id}/")]
+        return sorted(records, key=lambda r: r["at"])
 
     def doc_ids(self) -> Iterator[str]:
         for key in self.objects.keys("manifests/"):

@@ -28,6 +28,8 @@ class IndexDocument:
     low_confidence: bool = False
     # Applied metadata only (values left empty by the confidence tiers are not indexed).
     fields: dict[str, str] = field(default_factory=dict)
+    patient_id: str | None = None  # the linked patient (MPI id); None unless linked
+    match_status: str | None = None  # linked | review | unmatched; None before matching
 
     @classmethod
     def from_manifest(cls, manifest: Manifest) -> "IndexDocument":
@@ -52,6 +54,8 @@ class IndexDocument:
             review_pending=bool(manifest.review),
             low_confidence=bool(manifest.metadata.get("low_confidence")),
             fields={k: v.value for k, v in manifest.fields.items() if v.applied and k in INDEXED_FIELDS},
+            patient_id=manifest.match.patient_id if manifest.match and manifest.match.outcome == "linked" else None,
+            match_status=manifest.match.outcome if manifest.match else None,
         )
 
 
@@ -77,6 +81,7 @@ class Hit:
     received_at: str | None = None
     doc_type: str | None = None
     parent_id: str | None = None
+    patient_id: str | None = None
 
 
 @dataclass(frozen=True)

@@ -2,11 +2,9 @@
 from __future__ import annotations
 
 import re
-import sqlite3
-import threading
-from pathlib import Path
 
 from index.base import INDEXED_FIELDS, Hit, IndexDocument, SearchResult, escape_with_marks
+from index.sqlite_file import SqliteFile
 
 # Private-use characters mark matches inside snippet(); they cannot occur in OCR text, so the
 # text can be HTML-escaped safely before the marks become <em> tags.
@@ -29,7 +27,8 @@ CREATE VIRTUAL TABLE IF NOT EXISTS documents_fts USING fts5(
 
 
 # Columns added after the first schema; setup() adds whichever an older file lacks.
-ADDED_COLUMNS = ("doc_type", "loinc_code", "parent_id", "review_pending", "low_confidence", *INDEXED_FIELDS)
+ADDED_COLUMNS = ("doc_type", "loinc_code", "parent_id", "review_pending", "low_confidence", *INDEXED_FIELDS,
+                 "patient_id", "match_status")
 COLUMNS = ("doc_id", "state", "media_type", "received_at", "page_count", "mean_confidence", *ADDED_COLUMNS)
 
 
@@ -42,24 +41,8 @@ def fts_query(query: str) -> str | None:
     return " AND ".join(f'"{t}"' for t in tokens)
 
 
-class EmbeddedBackend:
+class EmbeddedBackend(SqliteFile):
     name = "embedded"
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._local = threading.local()
-
-    @property
-    def db(self) -> sqlite3.Connection:
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-            # WAL lets the API read while a worker process writes.
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA busy_timeout=30000")
-            self._local.conn = conn
-        return conn
 
     def setup(self) -> None:
         self.db.executescript(SCHEMA)
@@ -75,7 +58,8 @@ class EmbeddedBackend:
             db.execute("DELETE FROM documents_fts WHERE doc_id = ?", (doc.doc_id,))
             values = (doc.doc_id, doc.state, doc.media_type, doc.received_at.isoformat(), doc.page_count,
                       doc.mean_confidence, doc.doc_type, doc.loinc_code, doc.parent_id, int(doc.review_pending),
-                      int(doc.low_confidence), *(doc.fields.get(name) for name in INDEXED_FIELDS))
+                      int(doc.low_confidence), *(doc.fields.get(name) for name in INDEXED_FIELDS),
+                      doc.patient_id, doc.match_status)
             db.execute(f"INSERT OR REPLACE INTO documents ({', '.join(COLUMNS)}) "
                        f"VALUES ({', '.join('?' * len(COLUMNS))})", values)
             db.execute("INSERT INTO documents_fts (doc_id, text) VALUES (?, ?)", (doc.doc_id, doc.text))
@@ -102,7 +86,7 @@ class EmbeddedBackend:
             f"""
             SELECT f.doc_id, bm25(documents_fts) AS rank,
                    snippet(documents_fts, 1, '{_START}', '{_END}', '…', 24),
-                   d.media_type, d.page_count, d.received_at, d.doc_type, d.parent_id
+                   d.media_type, d.page_count, d.received_at, d.doc_type, d.parent_id, d.patient_id
             FROM documents_fts f JOIN documents d ON d.doc_id = f.doc_id
             WHERE documents_fts MATCH ?
             ORDER BY rank LIMIT ? OFFSET ?
@@ -120,8 +104,9 @@ class EmbeddedBackend:
                 received_at=received_at,
                 doc_type=doc_type,
                 parent_id=parent_id,
+                patient_id=patient_id,
             )
-            for doc_id, rank, snippet, media_type, page_count, received_at, doc_type, parent_id in rows
+            for doc_id, rank, snippet, media_type, page_count, received_at, doc_type, parent_id, patient_id in rows
         ]
         return SearchResult(total=total, hits=hits)
 

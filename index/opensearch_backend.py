@@ -12,7 +12,7 @@ from opensearchpy.exceptions import ConnectionTimeout, NotFoundError, TransportE
 from clinidex.errors import TransientError
 from index.base import HIGHLIGHT_POST, HIGHLIGHT_PRE, Hit, IndexDocument, SearchResult
 
-MAPPING_VERSION = 2
+MAPPING_VERSION = 3
 
 
 def load_mapping() -> dict:
@@ -25,6 +25,17 @@ def _transient(exc: Exception) -> bool:
     return isinstance(exc, TransportError) and exc.status_code in (429, 502, 503, 504)
 
 
+def transient_call(fn, **kwargs):
+    """Call the client; an unreachable or overloaded node becomes a TransientError (retried by
+    the task), anything else stays as it is."""
+    try:
+        return fn(**kwargs)
+    except Exception as exc:
+        if _transient(exc):
+            raise TransientError(f"search index unavailable: {type(exc).__name__}") from exc
+        raise
+
+
 class OpenSearchBackend:
     name = "opensearch"
 
@@ -34,12 +45,7 @@ class OpenSearchBackend:
         self.concrete = f"{alias}-v{MAPPING_VERSION}"
 
     def _do(self, fn, **kwargs):
-        try:
-            return fn(**kwargs)
-        except Exception as exc:
-            if _transient(exc):
-                raise TransientError(f"search index unavailable: {type(exc).__name__}") from exc
-            raise
+        return transient_call(fn, **kwargs)
 
     def setup(self) -> None:
         """Create this mapping version's index and point the alias at it. An alias still on an
@@ -82,6 +88,8 @@ class OpenSearchBackend:
             "parent_id": doc.parent_id,
             "review_pending": doc.review_pending,
             "low_confidence": doc.low_confidence,
+            "patient_id": doc.patient_id,
+            "match_status": doc.match_status,
             **doc.fields,
         }
         # No refresh wait: waiting held a worker slot idle for up to the 1 s refresh interval
@@ -99,7 +107,7 @@ class OpenSearchBackend:
             "from": offset,
             "size": limit,
             "track_total_hits": True,
-            "_source": ["doc_id", "media_type", "page_count", "received_at", "doc_type", "parent_id"],
+            "_source": ["doc_id", "media_type", "page_count", "received_at", "doc_type", "parent_id", "patient_id"],
             # Plain words, all required: the same rule the embedded backend applies, so the two
             # backends may rank differently but never filter differently.
             "query": {"match": {"text": {"query": query, "operator": "and"}}},
@@ -121,6 +129,7 @@ class OpenSearchBackend:
                 received_at=h["_source"].get("received_at"),
                 doc_type=h["_source"].get("doc_type"),
                 parent_id=h["_source"].get("parent_id"),
+                patient_id=h["_source"].get("patient_id"),
             )
             for h in response["hits"]["hits"]
         ]

@@ -7,6 +7,7 @@ from functools import lru_cache
 from clinidex.settings import Settings, get_settings
 from clinidex.store import DocumentStore, open_store
 from index import SearchBackend, open_index
+from index.patients import PatientIndex, open_patients
 from ingest.render import Limits
 
 
@@ -15,6 +16,7 @@ class Context:
     settings: Settings
     docs: DocumentStore
     index: SearchBackend
+    patients: PatientIndex
 
     @property
     def limits(self) -> Limits:
@@ -24,7 +26,9 @@ class Context:
 def build_context(settings: Settings) -> Context:
     index = open_index(settings)
     index.setup()
-    return Context(settings=settings, docs=DocumentStore(open_store(settings)), index=index)
+    patients = open_patients(settings)
+    patients.setup()
+    return Context(settings=settings, docs=DocumentStore(open_store(settings)), index=index, patients=patients)
 
 
 @lru_cache

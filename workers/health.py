@@ -16,6 +16,9 @@ class PipelineStatus:
     failed_by_reason: Counter = field(default_factory=Counter)
     dead_letters: int = 0
     review_pending: int = 0
+    match_review: int = 0  # documents with candidates but no safe link
+    unmatched: int = 0  # documents with no candidate good enough, or too little to go on
+    patients: int | None = None
     problems: list[str] = field(default_factory=list)
 
 
@@ -33,12 +36,18 @@ def pipeline_status(ctx: Context) -> PipelineStatus:
         status.by_state["failed"] = sum(status.failed_by_reason.values())
         status.dead_letters = len(letters(ctx))
         status.review_pending = len(ctx.docs.review_ids())
+        status.match_review = len(ctx.docs.marked("match-review"))
+        status.unmatched = len(ctx.docs.marked("unmatched"))
     except Exception as exc:
         status.problems.append(f"object store: {type(exc).__name__}")
     try:
         status.by_state["indexed"] = ctx.index.count()
     except Exception as exc:
         status.problems.append(f"search index: {type(exc).__name__}")
+    try:
+        status.patients = ctx.patients.count()
+    except Exception as exc:
+        status.problems.append(f"patient index: {type(exc).__name__}")
     if ctx.settings.broker_url and status.queue_depth is None:
         status.problems.append("broker: unreachable")
     return status

@@ -30,7 +30,8 @@ INSPECT_VERSION = 1
 PAGE_VERSION = 1
 ASSEMBLE_VERSION = 1
 UNDERSTAND_VERSION = 1
-INDEX_VERSION = 2
+MATCH_VERSION = 1
+INDEX_VERSION = 3
 
 
 def fail_document(ctx: Context, manifest: Manifest, reason: str, code: str) -> None:
@@ -270,6 +271,31 @@ def understand_stage(ctx: Context, doc_id: str) -> list[str]:
     ctx.docs.save(manifest)
     log.info("document %s split into %d document(s)", doc_id, len(children))
     return [doc_id, *children]
+
+
+def match_stage(ctx: Context, doc_id: str) -> bool:
+    """Find the document's patient in the MPI. Returns True when indexing should follow.
+
+    A batch fax that was split is not matched (its pieces are), and a fax never creates a
+    patient: no candidate good enough means the unmatched queue. A decision records staff
+    already made stands over a replayed task.
+    """
+    from workers.matching import match_document
+    from workers.patient_links import set_match
+
+    manifest = ctx.docs.load(doc_id)
+    if manifest.state == State.failed or not manifest.reached(State.extracted):
+        return False
+    if manifest.children or _done(manifest, State.matched, "match", MATCH_VERSION):
+        return True
+    if manifest.match is None or manifest.match.decided_by == "machine":
+        set_match(ctx, manifest, match_document(ctx, manifest), "match")
+    manifest.stage_versions["match"] = MATCH_VERSION
+    if not manifest.reached(State.matched):
+        manifest.move_to(State.matched)
+    ctx.docs.save(manifest)
+    log.info("document %s matched: %s", doc_id, manifest.match.outcome)
+    return True
 
 
 def index_stage(ctx: Context, doc_id: str) -> None:

@@ -13,7 +13,7 @@ from workers import deadletter, metrics
 from workers.app import app, queue_depth
 from workers.context import get_context
 from workers.stages import (
-    PageJob, assemble_stage, fail_document, index_stage, page_stage, prepare_stage, understand_stage,
+    PageJob, assemble_stage, fail_document, index_stage, match_stage, page_stage, prepare_stage, understand_stage,
 )
 
 log = logging.getLogger("clinidex.tasks")
@@ -97,12 +97,44 @@ def assemble_document(doc_id: str) -> None:
 @app.task(name="clinidex.understand", **_RETRY)
 def understand_document(doc_id: str) -> None:
     for target in _guard(understand_stage, doc_id):
-        index_document.delay(target)
+        match_patient.delay(target)
+
+
+@app.task(name="clinidex.match", **_RETRY)
+def match_patient(doc_id: str) -> None:
+    if _guard(match_stage, doc_id):
+        index_document.delay(doc_id)
 
 
 @app.task(name="clinidex.index", **_RETRY)
 def index_document(doc_id: str) -> None:
     _guard(index_stage, doc_id)
+
+
+@app.task(name="clinidex.mpi_load", **_RETRY)
+def load_patients(load_id: str, fmt: str | None = None) -> dict:
+    """Apply an MPI file kept in the store, then look again at the documents still waiting for
+    a patient: a new registration may be the one they were waiting for."""
+    from workers.mpi import run_load, waiting_for_a_patient
+
+    report = run_load(get_context(), load_id, fmt)
+    if not report.get("error"):
+        for doc_id in waiting_for_a_patient(get_context()):
+            rematch_patient.delay(doc_id)
+    return report
+
+
+@app.task(name="clinidex.rematch", **_RETRY)
+def rematch_patient(doc_id: str) -> None:
+    from workers.matching import rematch
+
+    # Not through _guard: the document is already filed or queued, and a failure here must not
+    # mark it failed; a bug still lands in the dead-letter store.
+    token = logs.doc_id.set(doc_id)
+    try:
+        rematch(get_context(), doc_id)
+    finally:
+        logs.doc_id.reset(token)
 
 
 @app.task(name="clinidex.reconcile", ignore_result=True)

@@ -28,6 +28,12 @@ def metrics(ctx: Context = Depends(context)) -> Response:
     Gauge("clinidex_dead_letters", "Tasks in the dead-letter store", registry=registry).set(status.dead_letters)
     Gauge("clinidex_review_pending", "Documents waiting for records staff to review a type or field",
           registry=registry).set(status.review_pending)
+    waiting = Gauge("clinidex_waiting_for_patient", "Documents waiting for records staff to choose their patient",
+                    ["queue"], registry=registry)
+    waiting.labels("review").set(status.match_review)
+    waiting.labels("unmatched").set(status.unmatched)
+    if status.patients is not None:
+        Gauge("clinidex_mpi_patients", "Patients in the master patient index", registry=registry).set(status.patients)
     Gauge("clinidex_up", "1 when the store, index and broker all answered", registry=registry).set(
         0 if status.problems else 1)
     return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 import redis
 
-from tests.support.services import MAX_UPLOAD, Stack, free_port, s3_env, services_or_skip, unique
+from tests.support.services import MAX_UPLOAD, Stack, drop_indices, free_port, s3_env, services_or_skip, unique
 
 
 @pytest.fixture(scope="session", params=["services", "embedded"])
@@ -20,6 +20,7 @@ def stack(request, tmp_path_factory):
             "CLINIDEX_BROKER_URL": f"{svc.redis_url}/{db}",
             "CLINIDEX_OPENSEARCH_URL": svc.opensearch_url,
             "CLINIDEX_INDEX_NAME": unique("e2e"),
+            "CLINIDEX_PATIENTS_INDEX_NAME": unique("e2e-patients"),
             "CLINIDEX_S3_ENDPOINT_URL": svc.s3_endpoint,
             "CLINIDEX_S3_BUCKET": unique("e2e"),
             "CLINIDEX_WORKER_METRICS_PORT": str(free_port()),
@@ -31,10 +32,5 @@ def stack(request, tmp_path_factory):
     yield running
     running.stop()
     if request.param == "services":
-        from opensearchpy import OpenSearch
-
-        from index.opensearch_backend import MAPPING_VERSION
-
-        OpenSearch(hosts=[env["CLINIDEX_OPENSEARCH_URL"]]).indices.delete(
-            index=f"{env['CLINIDEX_INDEX_NAME']}-v{MAPPING_VERSION}")
+        drop_indices(env["CLINIDEX_OPENSEARCH_URL"], env["CLINIDEX_INDEX_NAME"], env["CLINIDEX_PATIENTS_INDEX_NAME"])
 

@@ -21,8 +21,7 @@ import redis
 from opensearchpy import OpenSearch
 
 from clinidex import synthetic
-from index.opensearch_backend import MAPPING_VERSION
-from tests.support.services import REPO, Stack, s3_env, services_or_skip, unique
+from tests.support.services import REPO, Stack, drop_indices, s3_env, services_or_skip, unique
 
 DOCS = int(os.environ.get("CLINIDEX_FAULT_DOCS", "100"))
 SERVICES = REPO / "scripts" / "services.sh"
@@ -45,6 +44,7 @@ class Run:
             "CLINIDEX_BROKER_URL": f"{svc.redis_url}/9",
             "CLINIDEX_OPENSEARCH_URL": svc.opensearch_url,
             "CLINIDEX_INDEX_NAME": self.index,
+            "CLINIDEX_PATIENTS_INDEX_NAME": f"{self.index}-patients",
             "CLINIDEX_S3_ENDPOINT_URL": svc.s3_endpoint,
             "CLINIDEX_S3_BUCKET": self.bucket,
             "CLINIDEX_DROP_S3": f"{self.drop_bucket}/inbox",
@@ -107,8 +107,7 @@ class Run:
 
     def close(self) -> None:
         self.stack.stop()
-        OpenSearch(hosts=[self.svc.opensearch_url]).indices.delete(index=f"{self.index}-v{MAPPING_VERSION}",
-                                                                   ignore_unavailable=True)
+        drop_indices(self.svc.opensearch_url, self.index, f"{self.index}-patients")
 
 
 @pytest.fixture

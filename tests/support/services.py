@@ -54,6 +54,17 @@ def services_or_skip() -> Services:
     return found
 
 
+def drop_indices(opensearch_url: str, documents: str, patients: str) -> None:
+    """Delete a stack's own OpenSearch indices (documents and MPI) after a test."""
+    from opensearchpy import OpenSearch
+
+    from index.opensearch_backend import MAPPING_VERSION
+    from index.patients_opensearch import MAPPING_VERSION as PATIENTS_VERSION
+
+    OpenSearch(hosts=[opensearch_url]).indices.delete(
+        index=f"{documents}-v{MAPPING_VERSION},{patients}-v{PATIENTS_VERSION}", ignore_unavailable=True)
+
+
 def unique(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex[:10]}"
 
