@@ -13,6 +13,7 @@ and OCR slips of a fax while rewarding an agreeing start.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Callable, Iterable
 
 import numpy as np
@@ -68,6 +69,23 @@ def _as_middle(name: str, middle: str | None) -> bool:
     return name == middle or ((len(name) == 1 or len(middle) == 1) and name[0] == middle[0])
 
 
+@lru_cache(maxsize=1)
+def _nicknamer():
+    from nicknames import NickNamer  # a hand-curated table of English given names and nicknames
+
+    return NickNamer()
+
+
+@lru_cache(maxsize=65536)
+def known_nickname(x: str, y: str) -> bool:
+    """One name is a nickname of the other ("bill" for william), or both are nicknames of one
+    name ("bill" and "will"). Two formal names that share a nickname (william, willis) are not."""
+    names = _nicknamer()
+    if y in names.nicknames_of(x) or x in names.nicknames_of(y):
+        return True
+    return bool(names.canonicals_of(x) & names.canonicals_of(y))
+
+
 def given_level(a: Demographics, b: Demographics) -> int:
     x, y = a.given, b.given
     if not x or not y:
@@ -77,15 +95,17 @@ def given_level(a: Demographics, b: Demographics) -> int:
     if _swapped(a, b) or _resplit(a, b):
         return NULL  # the family comparison counts both names once
     if len(x) == 1 or len(y) == 1:
-        return 3 if x[0] == y[0] else 4
+        return 4 if x[0] == y[0] else 5
     similarity = _jw(x, y)
     if similarity >= HIGH:
         return 1
-    if similarity >= LOW:
+    if known_nickname(x, y):
         return 2
-    if _as_middle(x, b.middle) or _as_middle(y, a.middle):
+    if similarity >= LOW:
         return 3
-    return 4
+    if _as_middle(x, b.middle) or _as_middle(y, a.middle):
+        return 4
+    return 5
 
 
 def family_level(a: Demographics, b: Demographics) -> int:
@@ -218,7 +238,7 @@ def identifier_level(a: Demographics, b: Demographics) -> int:
 
 
 COMPARISONS: tuple[Comparison, ...] = (
-    Comparison("given", ("exact", "jaro-winkler >= 0.92", "jaro-winkler >= 0.80",
+    Comparison("given", ("exact", "jaro-winkler >= 0.92", "known nickname", "jaro-winkler >= 0.80",
                          "initial or middle name", "different"), given_level, tf="given"),
     Comparison("family", ("exact", "full name split differently", "given and family swapped",
                           "one part of a double family name", "jaro-winkler >= 0.92", "jaro-winkler >= 0.80",

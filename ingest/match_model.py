@@ -36,11 +36,11 @@ U_FLOOR = 1e-7
 # Starting values (per comparison, per level as in ingest/match_compare.py), used until a model
 # is estimated and for any level EM cannot estimate. They are of the size record-linkage
 # studies of registration data report, not measurements: m has names agreeing exactly in
-# ~85% of true matches and birth dates in ~92%, a few percent mistyped or transposed; u is
+# ~83% of true matches and birth dates in ~92%, a few percent mistyped or transposed; u is
 # the chance agreement of two different US residents: first name ~0.6%, family name ~0.2%,
 # birth date 1 in 29,000 (80 birth years), a shared identifier about one in a million.
 DEFAULT_M: dict[str, tuple[float, ...]] = {
-    "given": (0.85, 0.06, 0.03, 0.03, 0.03),
+    "given": (0.83, 0.06, 0.03, 0.03, 0.025, 0.025),
     "family": (0.85, 0.01, 0.005, 0.02, 0.06, 0.025, 0.03),
     "birth_date": (0.92, 0.005, 0.04, 0.02, 0.015),
     "sex": (0.98, 0.02),
@@ -50,7 +50,7 @@ DEFAULT_M: dict[str, tuple[float, ...]] = {
     "identifier": (0.90, 0.05, 0.02, 0.03),
 }
 DEFAULT_U: dict[str, tuple[float, ...]] = {
-    "given": (0.006, 0.004, 0.03, 0.005, 0.955),
+    "given": (0.006, 0.004, 0.002, 0.03, 0.005, 0.953),
     "family": (0.002, 0.00001, 0.00001, 0.0005, 0.002, 0.02, 0.97548),
     "birth_date": (0.000035, 0.000015, 0.0009, 0.0007, 0.99835),
     "sex": (0.5, 0.5),

@@ -30,8 +30,14 @@ def current_model(ctx: Context):
     _cached["checked"] = now
     stamp = ctx.docs.objects.modified(MODEL_KEY) if ctx.docs.objects.exists(MODEL_KEY) else None
     if _cached["model"] is None or stamp != _cached["stamp"]:
-        _cached["model"] = (MatchModel.from_json(ctx.docs.objects.get(MODEL_KEY).decode())
-                            if stamp else MatchModel.default())
+        model = MatchModel.default()
+        if stamp:
+            try:
+                model = MatchModel.from_json(ctx.docs.objects.get(MODEL_KEY).decode())
+            except ValueError:
+                # Fitted for other comparison levels (an upgrade): the defaults until refitted.
+                log.warning("stored match model does not fit this version; using defaults until `clinidex mpi fit`")
+        _cached["model"] = model
         _cached["stamp"] = stamp
     return _cached["model"]
 

@@ -21,7 +21,7 @@ log = logging.getLogger("clinidex.api")
 READ_CHUNK = 1024 * 1024
 
 
-async def _read_limited(upload: UploadFile, limit: int) -> bytes:
+async def read_limited(upload: UploadFile, limit: int) -> bytes:
     chunks, total = [], 0
     while chunk := await upload.read(READ_CHUNK):
         total += len(chunk)
@@ -41,7 +41,7 @@ async def upload_document(
 
     Identical bytes sent again return the existing document with 200 and `duplicate: true`.
     """
-    data = await _read_limited(file, ctx.settings.max_upload_bytes)
+    data = await read_limited(file, ctx.settings.max_upload_bytes)
     # Storing and queuing block on the store and the broker: off the event loop, so one slow
     # service does not hold up every other request.
     receipt = await run_in_threadpool(receive, ctx, data, filename=file.filename, source="upload")

@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field
 
 from api.deps import context
 from api.problems import problem
-from api.routers.documents import _read_limited
+from api.routers.documents import read_limited
 from api.views import patient_view, summary
 from clinidex.errors import NotFound
 from clinidex.patient import Demographics
@@ -41,7 +41,7 @@ async def import_patients(
 ):
     if format is not None and format not in FORMATS:
         return problem(422, "Unknown format", f"format must be one of {', '.join(FORMATS)}", "unknown_format")
-    data = await _read_limited(file, ctx.settings.max_upload_bytes)
+    data = await read_limited(file, ctx.settings.max_upload_bytes)
     load_id = new_load_id()
     await run_in_threadpool(ctx.docs.objects.put, source_key(load_id), data)
     from workers.tasks import load_patients

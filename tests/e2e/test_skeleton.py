@@ -34,7 +34,7 @@ def test_fax_from_upload_to_search_hit(stack, monkeypatch):
     assert body["status"] == "indexed", body["failure_reason"]
     assert body["media_type"] == "image/tiff" and body["page_count"] == 2
     assert [h["state"] for h in body["history"]] == ["received", "rendered", "ocr_done", "classified", "extracted",
-                                                      "indexed"]
+                                                      "matched", "indexed"]
     for number, page in enumerate(body["pages"], start=1):
         assert synthetic.marker_word(seed, number) in page["text"]
         assert page["mean_confidence"] > 80

@@ -9,7 +9,7 @@ from tests.support.documents import born_digital_pdf
 from workers.context import build_context
 from workers.intake import receive
 from workers.review import Decision, decide, queue, training_records
-from workers.stages import index_stage, prepare_stage, understand_stage
+from workers.stages import index_stage, match_stage, prepare_stage, understand_stage
 
 BATCH_TYPES = [t.key for t in load_types() if t.key != "fax_cover_sheet"]
 
@@ -18,7 +18,8 @@ def run_pipeline(ctx, pages: list[list[str]]) -> str:
     doc_id = receive(ctx, born_digital_pdf(pages), filename="fax.pdf", source="test").manifest.doc_id
     assert prepare_stage(ctx, doc_id) == []  # text layer: read and assembled at once
     for target in understand_stage(ctx, doc_id):
-        index_stage(ctx, target)
+        if match_stage(ctx, target):
+            index_stage(ctx, target)
     return doc_id
 
 
@@ -37,7 +38,7 @@ def test_a_batch_fax_is_split_into_documents_that_keep_their_pages_and_the_fax(t
         assert child.doc_type.suggested == truth.type_key
         if "patient_name" in truth.truth():  # some letters name no patient
             assert child.fields["patient_name"].value in truth.truth()["patient_name"]
-        assert [s.state for s in child.history][-3:] == ["classified", "extracted", "indexed"]
+        assert [s.state for s in child.history][-4:] == ["classified", "extracted", "matched", "indexed"]
     assert ctx.index.count() == 1 + len(children)
     # Redelivered: the same pieces, nothing new.
     assert understand_stage(ctx, fax_id) == [fax_id, *parent.children]

@@ -41,6 +41,18 @@ def test_given_name_levels(other, expected):
     assert level("given", ALICE, replace(ALICE, given=other)) == expected
 
 
+@pytest.mark.parametrize("x, y, expected", [
+    ("william", "bill", True), ("bill", "will", True), ("elizabeth", "beth", True),
+    ("william", "willis", False), ("alice", "zoe", False),
+])
+def test_known_nicknames(x, y, expected):
+    from ingest.match_compare import known_nickname
+
+    assert known_nickname(x, y) is expected
+    if expected:
+        assert level("given", replace(ALICE, given=x), replace(ALICE, given=y)) == "known nickname"
+
+
 def test_given_name_against_the_other_sides_middle_name():
     registered = replace(ALICE, given="mary", middle="alice")
     assert level("given", ALICE, registered) == "initial or middle name"
@@ -135,7 +147,7 @@ def _true_model(rng):
     m, u = {}, {}
     for c in COMPARISONS:
         k = len(c.levels)
-        m[c.name] = np.r_[0.8, np.full(k - 1, 0.2 / (k - 1))]
+        m[c.name] = np.r_[0.7, np.full(k - 1, 0.3 / (k - 1))]
         u[c.name] = np.r_[np.full(k - 1, 0.03), 1 - 0.03 * (k - 1)]
     return m, u
 
@@ -172,7 +184,7 @@ def test_estimate_u_counts_random_pairs_and_keeps_unseen_levels():
     sex = NAMES.index("sex")
     v[:300, sex], v[300:, sex] = 0, 1
     given = NAMES.index("given")
-    v[:, given] = 4
+    v[:, given] = len(DEFAULT_M["given"]) - 1  # "different"
     v[:10, given] = 0
     model = MatchModel.default().estimate_u(v)
     assert model.u["sex"] == pytest.approx([0.3, 0.7])
