@@ -7,7 +7,8 @@ from fastapi import FastAPI, Request
 
 from api import logging as access_logging
 from api import problems
-from api.routers import documents, metrics, patients, review, search
+from api.routers import documents, fhir, metrics, pages, patients, review, search
+from api.web import routes as web
 from clinidex import logs
 
 
@@ -33,11 +34,11 @@ def create_app() -> FastAPI:
             logs.request_id.reset(token)
         response.headers["X-Request-ID"] = rid
         return response
-    app.include_router(documents.router)
-    app.include_router(search.router)
-    app.include_router(review.router)
-    app.include_router(patients.router)
+    for router in (documents.router, search.router, review.router, patients.router, pages.router):
+        app.include_router(router, responses=problems.RESPONSES)
     app.include_router(metrics.router)
+    app.include_router(fhir.router)
+    app.include_router(web.router)
 
     @app.get("/health", tags=["health"])
     def health() -> dict:

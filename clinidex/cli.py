@@ -91,9 +91,10 @@ def _rich_snippet(snippet: str) -> str:
 @app.command()
 def search(query: str, limit: Annotated[int, typer.Option(min=1, max=100)] = 10) -> None:
     """Search the indexed documents."""
+    from index.query import SearchQuery
     from workers.context import get_context
 
-    result = get_context().index.search(query, limit=limit)
+    result = get_context().index.search(SearchQuery(text=query, limit=limit))
     console.print(f"{result.total} hit(s) for [bold]{query}[/bold]")
     for hit in result.hits:
         kind = (hit.doc_type or "type to review").replace("_", " ")

@@ -210,6 +210,9 @@ class Manifest(BaseModel):
     # The patient match (None until matched; a batch fax that was split is never matched: its
     # pieces are).
     match: PatientMatch | None = None
+    # Ids of the legal holds in force on this document (issue 8); a held document is never
+    # destroyed.
+    holds: list[str] = Field(default_factory=list)
 
     @classmethod
     def new(cls, *, data: bytes, media_type: str, filename: str | None, source: str) -> "Manifest":

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Protocol
 
 from clinidex.manifest import Manifest
+from index.query import FacetValue, SearchQuery
 
 HIGHLIGHT_PRE = "<em>"
 HIGHLIGHT_POST = "</em>"
@@ -30,6 +31,27 @@ class IndexDocument:
     fields: dict[str, str] = field(default_factory=dict)
     patient_id: str | None = None  # the linked patient (MPI id); None unless linked
     match_status: str | None = None  # linked | review | unmatched; None before matching
+    holds: tuple[str, ...] = ()  # active legal holds (issue 8 sets them)
+    batch: bool = False  # a batch fax split into documents: hidden from search unless asked for
+    sender: str | None = None  # the fax cover's sender, when the document came with one
+
+    @property
+    def clinical_date(self) -> date:
+        """The date a clinician means by "when": the document's own date, else the date of
+        service, else the day it was received."""
+        for name in ("document_date", "service_date"):
+            value = self.fields.get(name)
+            if value:
+                try:
+                    return date.fromisoformat(value)
+                except ValueError:
+                    pass
+        return self.received_at.date()
+
+    @property
+    def facility(self) -> str | None:
+        """The sending facility: as extracted from the document, else the fax's sender."""
+        return self.fields.get("facility") or self.sender
 
     @classmethod
     def from_manifest(cls, manifest: Manifest) -> "IndexDocument":
@@ -56,11 +78,19 @@ class IndexDocument:
             fields={k: v.value for k, v in manifest.fields.items() if v.applied and k in INDEXED_FIELDS},
             patient_id=manifest.match.patient_id if manifest.match and manifest.match.outcome == "linked" else None,
             match_status=manifest.match.outcome if manifest.match else None,
+            holds=tuple(manifest.holds),
+            batch=bool(manifest.children),
+            sender=_sender(manifest),
         )
 
 
 # The extracted fields an index entry carries (what search filters and result lists need).
 INDEXED_FIELDS = ("patient_name", "birth_date", "mrn", "document_date", "service_date", "provider", "facility")
+
+
+def _sender(manifest: Manifest) -> str | None:
+    found = manifest.fax_fields.get("sender")
+    return found.value if found is not None and found.applied else None
 
 
 def _loinc(key: str | None) -> str | None:
@@ -82,12 +112,24 @@ class Hit:
     doc_type: str | None = None
     parent_id: str | None = None
     patient_id: str | None = None
+    date: str | None = None  # the clinical date (IndexDocument.clinical_date), YYYY-MM-DD
+    facility: str | None = None
+    match_status: str | None = None
+    loinc_code: str | None = None
+    low_confidence: bool = False
+    review_pending: bool = False
+    on_hold: bool = False
+    batch: bool = False
+    fields: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class SearchResult:
     total: int
     hits: list[Hit]
+    facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+    next_cursor: str | None = None  # None on the last page
+    fuzzy: bool = False  # nothing matched exactly; these hits matched OCR-damaged spellings
 
 
 class SearchBackend(Protocol):
@@ -105,7 +147,10 @@ class SearchBackend(Protocol):
     def refresh(self) -> None:
         """Make every write so far visible to search now (tests, `clinidex reindex`)."""
 
-    def search(self, query: str, limit: int = 20, offset: int = 0) -> SearchResult: ...
+    def search(self, query: SearchQuery) -> SearchResult: ...
+
+    def put_many(self, docs: list[IndexDocument]) -> None:
+        """Insert or replace documents in one bulk write (`clinidex reindex`)."""
 
     def count(self) -> int: ...
 

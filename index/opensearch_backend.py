@@ -2,6 +2,7 @@
 out by building a new index and swapping the alias, without downtime."""
 from __future__ import annotations
 
+import hashlib
 import json
 from importlib import resources
 
@@ -10,13 +11,24 @@ from opensearchpy.exceptions import ConnectionError as OSConnectionError
 from opensearchpy.exceptions import ConnectionTimeout, NotFoundError, TransportError
 
 from clinidex.errors import TransientError
-from index.base import HIGHLIGHT_POST, HIGHLIGHT_PRE, Hit, IndexDocument, SearchResult
+from index.base import HIGHLIGHT_POST, HIGHLIGHT_PRE, INDEXED_FIELDS, Hit, IndexDocument, SearchResult
+from index.opensearch_query import AGGREGATIONS, facets as _facets, filters, fuzzy_query, must_not, text_query
+from index.query import SearchQuery, Sort, decode_cursor, encode_cursor
+from index.query_text import parse, synonym_lines
 
-MAPPING_VERSION = 3
+MAPPING_VERSION = 4
 
 
 def load_mapping() -> dict:
-    return json.loads(resources.files("index").joinpath("mappings/documents.json").read_text())
+    """The mapping with the synonym list (index/data/synonyms.txt) in its search analyzer."""
+    mapping = json.loads(resources.files("index").joinpath("mappings/documents.json").read_text())
+    mapping["settings"]["analysis"]["filter"]["clinical_synonyms"]["synonyms"] = list(synonym_lines())
+    mapping["mappings"]["_meta"]["synonyms_sha256"] = synonyms_digest()
+    return mapping
+
+
+def synonyms_digest() -> str:
+    return hashlib.sha256("\n".join(synonym_lines()).encode()).hexdigest()
 
 
 def _transient(exc: Exception) -> bool:
@@ -54,6 +66,7 @@ class OpenSearchBackend:
         fields the old entries lack from the manifests."""
         current = self._aliased()
         if current == [self.concrete]:
+            self._update_synonyms()
             return
         if not self._do(self.client.indices.exists, index=self.concrete):
             try:
@@ -68,6 +81,21 @@ class OpenSearchBackend:
         actions.append({"add": {"index": self.concrete, "alias": self.alias}})
         self._do(self.client.indices.update_aliases, body={"actions": actions})
 
+    def _update_synonyms(self) -> None:
+        """A changed synonym list reaches the index without a reindex: synonyms apply at search
+        time only, so closing the index, swapping the filter and reopening it is enough."""
+        meta = self._do(self.client.indices.get_mapping, index=self.concrete)[self.concrete]["mappings"].get("_meta", {})
+        if meta.get("synonyms_sha256") == synonyms_digest():
+            return
+        analysis = {"filter": {"clinical_synonyms": load_mapping()["settings"]["analysis"]["filter"]["clinical_synonyms"]}}
+        self._do(self.client.indices.close, index=self.concrete)
+        try:
+            self._do(self.client.indices.put_settings, index=self.concrete, body={"analysis": analysis})
+        finally:
+            self._do(self.client.indices.open, index=self.concrete, wait_for_active_shards=1)
+        self._do(self.client.indices.put_mapping, index=self.concrete,
+                 body={"_meta": {"synonyms_sha256": synonyms_digest()}})
+
     def _aliased(self) -> list[str]:
         try:
             return sorted(self._do(self.client.indices.get_alias, name=self.alias))
@@ -75,26 +103,25 @@ class OpenSearchBackend:
             return []
 
     def put(self, doc: IndexDocument) -> None:
-        body = {
-            "doc_id": doc.doc_id,
-            "state": doc.state,
-            "media_type": doc.media_type,
-            "received_at": doc.received_at.isoformat(),
-            "page_count": doc.page_count,
-            "mean_confidence": doc.mean_confidence,
-            "text": doc.text,
-            "doc_type": doc.doc_type,
-            "loinc_code": doc.loinc_code,
-            "parent_id": doc.parent_id,
-            "review_pending": doc.review_pending,
-            "low_confidence": doc.low_confidence,
-            "patient_id": doc.patient_id,
-            "match_status": doc.match_status,
-            **doc.fields,
-        }
         # No refresh wait: waiting held a worker slot idle for up to the 1 s refresh interval
         # per document (bench/ocr_speed.py). A document is searchable within that second.
-        self._do(self.client.index, index=self.alias, id=doc.doc_id, body=body)
+        self._do(self.client.index, index=self.alias, id=doc.doc_id, body=_source(doc))
+
+    def put_many(self, docs: list[IndexDocument]) -> None:
+        if not docs:
+            return
+        lines = []
+        for doc in docs:
+            lines.append({"index": {"_index": self.alias, "_id": doc.doc_id}})
+            lines.append(_source(doc))
+        response = self._do(self.client.bulk, body=lines)
+        if response.get("errors"):
+            failed = [item["index"] for item in response["items"] if item["index"].get("error")]
+            statuses = {f.get("status") for f in failed}
+            if statuses & {429, 502, 503, 504}:
+                raise TransientError(f"search index refused {len(failed)} of {len(docs)} documents")
+            reason = failed[0]["error"].get("type", "error")
+            raise RuntimeError(f"search index refused {len(failed)} of {len(docs)} documents: {reason}")
 
     def delete(self, doc_id: str) -> None:
         try:
@@ -102,38 +129,51 @@ class OpenSearchBackend:
         except NotFoundError:
             pass
 
-    def search(self, query: str, limit: int = 20, offset: int = 0) -> SearchResult:
-        body = {
-            "from": offset,
-            "size": limit,
+    def search(self, query: SearchQuery) -> SearchResult:
+        if not query.text.strip():
+            return self._search(query, None)
+        if not parse(query.text):
+            return SearchResult(total=0, hits=[])
+        result = self._search(query, text_query(query.text))
+        if result.total or query.cursor:
+            return result
+        found = self._search(query, fuzzy_query(query.text))
+        return SearchResult(found.total, found.hits, found.facets, found.next_cursor, fuzzy=True)
+
+    def _search(self, query: SearchQuery, text: dict | None) -> SearchResult:
+        sort = query.effective_sort
+        order = {
+            Sort.relevance: [{"_score": "desc"}, {"doc_id": "asc"}],
+            Sort.newest: [{"clinical_date": {"order": "desc", "missing": "_last"}}, {"doc_id": "asc"}],
+            Sort.oldest: [{"clinical_date": {"order": "asc", "missing": "_last"}}, {"doc_id": "asc"}],
+        }[sort]
+        body: dict = {
+            "size": query.limit,
             "track_total_hits": True,
-            "_source": ["doc_id", "media_type", "page_count", "received_at", "doc_type", "parent_id", "patient_id"],
-            # Plain words, all required: the same rule the embedded backend applies, so the two
-            # backends may rank differently but never filter differently.
-            "query": {"match": {"text": {"query": query, "operator": "and"}}},
-            "highlight": {
+            "_source": list(_HIT_SOURCE),
+            "query": {"bool": {"filter": filters(query.filters), "must_not": must_not(query.filters),
+                               "must": [text] if text else [{"match_all": {}}]}},
+            "sort": order,
+        }
+        if text:
+            body["highlight"] = {
                 "encoder": "html",
                 "pre_tags": [HIGHLIGHT_PRE],
                 "post_tags": [HIGHLIGHT_POST],
                 "fields": {"text": {"fragment_size": 160, "number_of_fragments": 3}},
-            },
-        }
+            }
+        if query.cursor:
+            body["search_after"] = decode_cursor(query.cursor)
+        if query.facets:
+            body["aggs"] = AGGREGATIONS
         response = self._do(self.client.search, index=self.alias, body=body)
-        hits = [
-            Hit(
-                doc_id=h["_source"]["doc_id"],
-                score=float(h["_score"] or 0.0),
-                snippets=h.get("highlight", {}).get("text", []),
-                media_type=h["_source"].get("media_type"),
-                page_count=h["_source"].get("page_count"),
-                received_at=h["_source"].get("received_at"),
-                doc_type=h["_source"].get("doc_type"),
-                parent_id=h["_source"].get("parent_id"),
-                patient_id=h["_source"].get("patient_id"),
-            )
-            for h in response["hits"]["hits"]
-        ]
-        return SearchResult(total=response["hits"]["total"]["value"], hits=hits)
+        raw = response["hits"]["hits"]
+        hits = [_hit(h) for h in raw]
+        more = len(raw) == query.limit
+        next_cursor = encode_cursor(raw[-1]["sort"]) if more and raw else None
+        facets = _facets(response.get("aggregations", {})) if query.facets else {}
+        return SearchResult(total=response["hits"]["total"]["value"], hits=hits, facets=facets,
+                            next_cursor=next_cursor)
 
     def refresh(self) -> None:
         self._do(self.client.indices.refresh, index=self.alias)
@@ -150,3 +190,57 @@ class OpenSearchBackend:
             refresh=True,
             conflicts="proceed",
         )
+
+
+_HIT_SOURCE = ("doc_id", "media_type", "page_count", "received_at", "doc_type", "parent_id", "patient_id",
+               "clinical_date", "facility_name", "match_status", "loinc_code", "low_confidence", "review_pending",
+               "on_hold", "batch", *INDEXED_FIELDS)
+
+
+def _source(doc: IndexDocument) -> dict:
+    return {
+        "doc_id": doc.doc_id,
+        "state": doc.state,
+        "media_type": doc.media_type,
+        "received_at": doc.received_at.isoformat(),
+        "page_count": doc.page_count,
+        "mean_confidence": doc.mean_confidence,
+        "text": doc.text,
+        "doc_type": doc.doc_type,
+        "loinc_code": doc.loinc_code,
+        "parent_id": doc.parent_id,
+        "review_pending": doc.review_pending,
+        "low_confidence": doc.low_confidence,
+        "patient_id": doc.patient_id,
+        "match_status": doc.match_status,
+        "clinical_date": doc.clinical_date.isoformat(),
+        "facility_name": doc.facility,
+        "holds": list(doc.holds),
+        "on_hold": bool(doc.holds),
+        "batch": doc.batch,
+        **doc.fields,
+    }
+
+
+def _hit(h: dict) -> Hit:
+    src = h["_source"]
+    return Hit(
+        doc_id=src["doc_id"],
+        score=float(h["_score"] or 0.0),
+        snippets=h.get("highlight", {}).get("text", []),
+        media_type=src.get("media_type"),
+        page_count=src.get("page_count"),
+        received_at=src.get("received_at"),
+        doc_type=src.get("doc_type"),
+        parent_id=src.get("parent_id"),
+        patient_id=src.get("patient_id"),
+        date=src.get("clinical_date"),
+        facility=src.get("facility_name"),
+        match_status=src.get("match_status"),
+        loinc_code=src.get("loinc_code"),
+        low_confidence=bool(src.get("low_confidence")),
+        review_pending=bool(src.get("review_pending")),
+        on_hold=bool(src.get("on_hold")),
+        batch=bool(src.get("batch")),
+        fields={name: src[name] for name in INDEXED_FIELDS if src.get(name) is not None},
+    )

@@ -34,6 +34,9 @@ class PatientIndex(Protocol):
 
     def by_identifier(self, identifier: Identifier) -> list[PatientRecord]: ...
 
+    def merged_ids(self, patient_id: str) -> list[str]:
+        """The patients merged into this one (one step; `scope` follows chains)."""
+
     def scan(self) -> Iterator[PatientRecord]: ...
 
     def count(self) -> int: ...
@@ -58,6 +61,21 @@ def resolve(index: PatientIndex, patient_id: str) -> PatientRecord | None:
     return record
 
 
+def scope(index: PatientIndex, patient_id: str) -> tuple[str, ...]:
+    """Every id a patient's documents may be filed under: the survivor the id resolves to and
+    every patient merged into it, at any depth. Empty when the id is unknown."""
+    survivor = resolve(index, patient_id)
+    if survivor is None:
+        return ()
+    found, todo = [survivor.patient_id], [survivor.patient_id]
+    while todo:
+        for merged in index.merged_ids(todo.pop()):
+            if merged not in found:
+                found.append(merged)
+                todo.append(merged)
+    return tuple(found)
+
+
 def stored_keys(record: PatientRecord) -> list[str]:
     """A merged patient keeps only its identifier keys: enough for an old MRN to resolve to the
     survivor, never a candidate by name."""
@@ -80,5 +98,5 @@ def open_patients(settings: Settings) -> PatientIndex:
     return EmbeddedPatients(settings.sqlite_path)
 
 
-__all__ = ["CANDIDATES", "PatientIndex", "get", "resolve", "stored_keys", "identifier_keys", "issuer_key",
+__all__ = ["CANDIDATES", "PatientIndex", "get", "resolve", "scope", "stored_keys", "identifier_keys", "issuer_key",
            "open_patients"]

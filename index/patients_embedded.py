@@ -88,6 +88,11 @@ class EmbeddedPatients(SqliteFile):
             f"SELECT DISTINCT patient_id FROM patient_keys WHERE key IN ({', '.join('?' * len(keys))})", keys)
         return sorted(self.get_many(pid for (pid,) in rows).values(), key=lambda r: r.patient_id)
 
+    def merged_ids(self, patient_id: str) -> list[str]:
+        rows = self.db.execute("SELECT patient_id FROM patients WHERE merged_into = ? ORDER BY patient_id",
+                               (patient_id,))
+        return [pid for (pid,) in rows]
+
     def scan(self) -> Iterator[PatientRecord]:
         for (record,) in self.db.execute("SELECT record FROM patients ORDER BY patient_id"):
             yield PatientRecord.model_validate_json(record)

@@ -94,6 +94,12 @@ class OpenSearchPatients:
         response = transient_call(self.client.search, index=self.alias, body=body)
         return [PatientRecord.model_validate(h["_source"]["record"]) for h in response["hits"]["hits"]]
 
+    def merged_ids(self, patient_id: str) -> list[str]:
+        body = {"size": 1000, "_source": False, "query": {"term": {"merged_into": patient_id}},
+                "sort": [{"patient_id": "asc"}]}
+        response = transient_call(self.client.search, index=self.alias, body=body)
+        return [h["_id"] for h in response["hits"]["hits"]]
+
     def scan(self) -> Iterator[PatientRecord]:
         for hit in helpers.scan(self.client, index=self.alias, query={"_source": ["record"]}, size=2000,
                                 preserve_order=False):

@@ -11,6 +11,8 @@ command -v tesseract >/dev/null || need+=(tesseract-ocr tesseract-ocr-eng)
 command -v pdftoppm >/dev/null || need+=(poppler-utils)
 # The tests check docker-compose.yml with the compose CLI (no engine is needed for `config`).
 [[ -n "$extras" ]] && ! command -v docker-compose >/dev/null && need+=(docker-compose)
+# Browser tests (tests/browser) drive Debian's chromium through Playwright.
+[[ -n "$extras" ]] && ! command -v chromium >/dev/null && need+=(chromium)
 if ((${#need[@]})); then
   if [[ $(id -u) -ne 0 ]]; then
     echo "setup: please install the Debian packages: ${need[*]}" >&2

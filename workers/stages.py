@@ -31,7 +31,7 @@ PAGE_VERSION = 1
 ASSEMBLE_VERSION = 1
 UNDERSTAND_VERSION = 1
 MATCH_VERSION = 1
-INDEX_VERSION = 3
+INDEX_VERSION = 4
 
 
 def fail_document(ctx: Context, manifest: Manifest, reason: str, code: str) -> None:
@@ -258,6 +258,8 @@ def understand_stage(ctx: Context, doc_id: str) -> list[str]:
         if not _done(child, State.extracted, "understand", UNDERSTAND_VERSION):
             known = TypeGuess(piece.type_key, piece.confidence)
             _apply(ctx, child, understand(texts[piece.first - 1:piece.last], classifier, limits, known, source="split"))
+            # Each piece keeps who faxed it: the sending facility its searches filter on.
+            child.fax_fields = {k: v for k, v in split.fax_fields.items() if k == "sender"}
             ctx.docs.mark_inflight(child.doc_id)
             ctx.docs.save(child)
         children.append(child.doc_id)

@@ -4,6 +4,7 @@ from datetime import datetime, timezone
 import pytest
 
 from index.base import IndexDocument
+from index.query import SearchQuery
 from index.embedded import EmbeddedBackend
 from tests.support.services import services_or_skip, unique
 
@@ -40,6 +41,13 @@ class Refreshing:
     def delete(self, doc_id: str) -> None:
         self.backend.delete(doc_id)
         self.backend.refresh()
+
+    def put_many(self, docs) -> None:
+        self.backend.put_many(docs)
+        self.backend.refresh()
+
+    def search(self, query: str | SearchQuery = "", **options):
+        return self.backend.search(query if isinstance(query, SearchQuery) else SearchQuery(text=query, **options))
 
 
 def doc(doc_id: str, text: str) -> IndexDocument:
@@ -103,5 +111,7 @@ def test_more_mentions_rank_higher_and_pages_slice(backend):
     backend.put(doc("none", "filler " * 30))
     result = backend.search("warfarin")
     assert [h.doc_id for h in result.hits] == ["many", "few"]
-    page2 = backend.search("warfarin", limit=1, offset=1)
+    page1 = backend.search("warfarin", limit=1)
+    assert page1.total == 2 and [h.doc_id for h in page1.hits] == ["many"] and page1.next_cursor
+    page2 = backend.search("warfarin", limit=1, cursor=page1.next_cursor)
     assert page2.total == 2 and [h.doc_id for h in page2.hits] == ["few"]

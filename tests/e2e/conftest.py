@@ -1,6 +1,8 @@
 """The running stacks the end-to-end tests share: one per kind, started once per session."""
 from __future__ import annotations
 
+import os
+
 import pytest
 import redis
 
@@ -14,7 +16,9 @@ def stack(request, tmp_path_factory):
     env = {"CLINIDEX_DATA_DIR": str(data_dir), "CLINIDEX_MAX_UPLOAD_BYTES": str(MAX_UPLOAD)}
     if request.param == "services":
         svc = services_or_skip()
-        db = 7
+        # A database of its own per test session: two sessions on one machine (a developer's
+        # and CI's) would otherwise flush each other's queues and steal each other's tasks.
+        db = 1 + os.getpid() % 15
         redis.Redis.from_url(f"{svc.redis_url}/{db}").flushdb()
         env |= {
             "CLINIDEX_BROKER_URL": f"{svc.redis_url}/{db}",

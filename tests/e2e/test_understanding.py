@@ -51,6 +51,12 @@ def test_batch_fax_split_classified_extracted_and_reviewed(stack):
         time.sleep(0.3)
     assert found[target["id"]]["doc_type"] == target["type"]["key"]
     assert found[target["id"]]["parent_id"] == fax_id
+    # The fax itself is listed only when asked for; its documents carry who sent it.
+    covers = {"type": "fax_cover_sheet", "limit": 100}
+    assert fax_id not in {h["doc_id"] for h in stack.client.get("/search", params=covers).json()["hits"]}
+    listed = stack.client.get("/search", params={**covers, "include_batches": "true"}).json()["hits"]
+    assert fax_id in {h["doc_id"] for h in listed}
+    assert found[target["id"]]["facility"]
 
     # A clerk reclassifies it; the document, the correction export and the index follow.
     new_type = "consent_form" if target["type"]["suggested"] != "consent_form" else "other"

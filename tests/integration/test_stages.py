@@ -8,6 +8,7 @@ from clinidex.settings import Settings
 from workers.context import build_context
 from workers.intake import receive
 from workers.stages import PAGE_VERSION, assemble_stage, index_stage, page_stage, prepare_stage
+from index.query import SearchQuery
 
 
 def context(tmp_path, **overrides):
@@ -96,4 +97,4 @@ def test_born_digital_pdf_is_assembled_by_prepare_and_a_redelivery_keeps_the_cha
     assert assemble_stage(ctx, doc_id)
     index_stage(ctx, doc_id)
     assert prepare_stage(ctx, doc_id) is None
-    assert ctx.index.search(synthetic.marker_word(95, 3)).total == 1
+    assert ctx.index.search(SearchQuery(synthetic.marker_word(95, 3))).total == 1

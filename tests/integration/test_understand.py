@@ -10,6 +10,7 @@ from workers.context import build_context
 from workers.intake import receive
 from workers.review import Decision, decide, queue, training_records
 from workers.stages import index_stage, match_stage, prepare_stage, understand_stage
+from index.query import SearchQuery
 
 BATCH_TYPES = [t.key for t in load_types() if t.key != "fax_cover_sheet"]
 
@@ -45,7 +46,7 @@ def test_a_batch_fax_is_split_into_documents_that_keep_their_pages_and_the_fax(t
     assert ctx.index.count() == 1 + len(children)
     # The fax's own entry carries its cover sheet only; the documents are found as themselves.
     named = next(c for c in children if "patient_name" in c.fields)
-    hits = ctx.index.search(named.fields["patient_name"].value.split()[-1]).hits
+    hits = ctx.index.search(SearchQuery(named.fields["patient_name"].value.split()[-1])).hits
     assert {h.doc_id for h in hits} >= {named.doc_id} and fax_id not in {h.doc_id for h in hits}
 
 

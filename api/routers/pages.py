@@ -1,0 +1,4 @@
+"""Placeholder: being written."""
+from fastapi import APIRouter
+
+router = APIRouter()
