@@ -55,6 +55,10 @@ class Settings(BaseSettings):
     # exits so that its supervisor starts a fresh one (workers/liveness.py); 0 turns it off.
     worker_stall_after_s: float = 120.0
 
+    # The address clients reach the API at (FHIR resources carry absolute URLs); unset: the
+    # address each request came to.
+    public_base_url: str | None = None
+
     # Drop intake: comma-separated `bucket/prefix` entries and folders, watched by `clinidex watch`.
     drop_s3: str = ""
     drop_folders: str = ""

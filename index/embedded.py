@@ -207,11 +207,11 @@ class EmbeddedBackend(SqliteFile):
         rows = self.db.execute(
             f"SELECT {rank}, {key}, {snippet}, {columns} FROM {source} {page_where} "
             f"ORDER BY {key} {'DESC' if descending else 'ASC'}, d.doc_id ASC LIMIT ?",
-            [*page_args, query.limit],
+            [*page_args, query.limit + 1],  # one more than asked: is there a next page?
         ).fetchall()
+        more, rows = len(rows) > query.limit, rows[:query.limit]
         hits = [_hit(row) for row in rows]
-        more = len(rows) == query.limit and total > 0
-        next_cursor = encode_cursor([rows[-1][1], rows[-1][3]]) if more and rows else None
+        next_cursor = encode_cursor([rows[-1][1], rows[-1][3]]) if more else None
         return SearchResult(total=total, hits=hits, facets=facets, next_cursor=next_cursor)
 
     def _facets(self, source: str, where: str, args: list) -> dict[str, list[FacetValue]]:

@@ -148,7 +148,7 @@ class OpenSearchBackend:
             Sort.oldest: [{"clinical_date": {"order": "asc", "missing": "_last"}}, {"doc_id": "asc"}],
         }[sort]
         body: dict = {
-            "size": query.limit,
+            "size": query.limit + 1,  # one more than asked: is there a next page?
             "track_total_hits": True,
             "_source": list(_HIT_SOURCE),
             "query": {"bool": {"filter": filters(query.filters), "must_not": must_not(query.filters),
@@ -168,9 +168,9 @@ class OpenSearchBackend:
             body["aggs"] = AGGREGATIONS
         response = self._do(self.client.search, index=self.alias, body=body)
         raw = response["hits"]["hits"]
+        more, raw = len(raw) > query.limit, raw[:query.limit]
         hits = [_hit(h) for h in raw]
-        more = len(raw) == query.limit
-        next_cursor = encode_cursor(raw[-1]["sort"]) if more and raw else None
+        next_cursor = encode_cursor(raw[-1]["sort"]) if more else None
         facets = _facets(response.get("aggregations", {})) if query.facets else {}
         return SearchResult(total=response["hits"]["total"]["value"], hits=hits, facets=facets,
                             next_cursor=next_cursor)

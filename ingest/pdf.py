@@ -5,6 +5,7 @@ it reads the text layer of born-digital pages, which are then not OCR'd at all.
 """
 from __future__ import annotations
 
+import ctypes
 import re
 from dataclasses import dataclass
 
@@ -70,29 +71,32 @@ def text_layer(page: pdfium.PdfPage) -> TextLayer | None:
         if len(_SPACE.sub("", body)) < MIN_BODY_CHARS:
             return None
         text = textpage.get_text_range().replace("\r\n", "\n")
-        words = _words(textpage, height)
+        words = _words(textpage, page)
         px_w, px_h = page_pixels(page)
         return TextLayer(text=text, words=words, width=px_w, height=px_h)
     finally:
         textpage.close()
 
 
-def _words(textpage: pdfium.PdfTextPage, page_height: float) -> list[TextWord]:
-    """Group characters into words with pixel boxes (top-left origin, RENDER_DPI)."""
-    scale = RENDER_DPI / 72
+def _words(textpage: pdfium.PdfTextPage, page: pdfium.PdfPage) -> list[TextWord]:
+    """Group characters into words with pixel boxes in the rendered page (top-left origin,
+    RENDER_DPI). PDFium maps page space to the bitmap, so a page with /Rotate gets boxes in
+    the turned page a viewer shows (character boxes are in unrotated page space)."""
+    px_w, px_h = page_pixels(page)
     words: list[TextWord] = []
     chars: list[str] = []
-    box = [0.0, 0.0, 0.0, 0.0]  # left, bottom, right, top in PDF units
+    box = [0, 0, 0, 0]  # left, top, right, bottom in pixels
+    dx, dy = ctypes.c_int(), ctypes.c_int()
+
+    def device(x: float, y: float) -> tuple[int, int]:
+        # Rotation 0: PDFium applies the page's own /Rotate in this mapping.
+        pdfium_c.FPDF_PageToDevice(page.raw, 0, 0, px_w, px_h, 0, x, y, dx, dy)
+        return dx.value, dy.value
 
     def flush() -> None:
         if chars:
-            words.append(TextWord(
-                text="".join(chars),
-                left=round(box[0] * scale),
-                top=round((page_height - box[3]) * scale),
-                width=round((box[2] - box[0]) * scale),
-                height=round((box[3] - box[1]) * scale),
-            ))
+            words.append(TextWord(text="".join(chars), left=box[0], top=box[1],
+                                  width=box[2] - box[0], height=box[3] - box[1]))
             chars.clear()
 
     for i in range(textpage.count_chars()):
@@ -101,10 +105,13 @@ def _words(textpage: pdfium.PdfTextPage, page_height: float) -> list[TextWord]:
             flush()
             continue
         left, bottom, right, top = textpage.get_charbox(i)
+        (x1, y1), (x2, y2) = device(left, bottom), device(right, top)
+        char_box = [min(x1, x2), min(y1, y2), max(x1, x2), max(y1, y2)]
         if not chars:
-            box[:] = [left, bottom, right, top]
+            box[:] = char_box
         else:
-            box[:] = [min(box[0], left), min(box[1], bottom), max(box[2], right), max(box[3], top)]
+            box[:] = [min(box[0], char_box[0]), min(box[1], char_box[1]), max(box[2], char_box[2]),
+                      max(box[3], char_box[3])]
         chars.append(char)
     flush()
     return words

@@ -99,6 +99,12 @@ def unlink(ctx: Context, doc_id: str, reviewer: str) -> Manifest:
     return manifest
 
 
+def waiting(ctx: Context, queue: str) -> list[Manifest]:
+    """The documents a patient queue (`match-review`, `unmatched`) holds, oldest first."""
+    found = [ctx.docs.find(doc_id) for doc_id in ctx.docs.marked(queue)]
+    return sorted((m for m in found if m is not None and m.match is not None), key=lambda m: m.received_at)
+
+
 def follow_merge(ctx: Context, merged_id: str, survivor_id: str) -> int:
     """Move the documents filed under a merged patient to the survivor."""
     moved = 0

@@ -6,14 +6,15 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import JSONResponse, StreamingResponse
+from fastapi.responses import JSONResponse, Response, StreamingResponse
 
 from api.deps import context
 from api.views import detail, summary
 from clinidex.errors import NotFound
 from ingest.errors import TooLarge
+from ingest.excerpt import NoExcerpt, page_excerpt
 from workers.context import Context
-from workers.intake import enqueue, receive
+from workers.intake import Receipt, enqueue, receive
 
 router = APIRouter(tags=["documents"])
 log = logging.getLogger("clinidex.api")
@@ -31,6 +32,20 @@ async def read_limited(upload: UploadFile, limit: int) -> bytes:
     return b"".join(chunks)
 
 
+async def accept_upload(ctx: Context, file: UploadFile) -> Receipt:
+    """Store an uploaded file and queue it (the JSON API and the workbench's upload form)."""
+    data = await read_limited(file, ctx.settings.max_upload_bytes)
+    # Storing and queuing block on the store and the broker: off the event loop, so one slow
+    # service does not hold up every other request.
+    receipt = await run_in_threadpool(receive, ctx, data, filename=file.filename, source="upload")
+    try:
+        await run_in_threadpool(enqueue, receipt)
+    except Exception as exc:
+        # Stored durably and marked in flight: the reconciler queues it once the broker is back.
+        log.warning("document %s stored but not queued: %s", receipt.manifest.doc_id, type(exc).__name__)
+    return receipt
+
+
 @router.post("/documents", status_code=202, responses={200: {"description": "Already received"}})
 async def upload_document(
     request: Request,
@@ -41,15 +56,7 @@ async def upload_document(
 
     Identical bytes sent again return the existing document with 200 and `duplicate: true`.
     """
-    data = await read_limited(file, ctx.settings.max_upload_bytes)
-    # Storing and queuing block on the store and the broker: off the event loop, so one slow
-    # service does not hold up every other request.
-    receipt = await run_in_threadpool(receive, ctx, data, filename=file.filename, source="upload")
-    try:
-        await run_in_threadpool(enqueue, receipt)
-    except Exception as exc:
-        # Stored durably and marked in flight: the reconciler queues it once the broker is back.
-        log.warning("document %s stored but not queued: %s", receipt.manifest.doc_id, type(exc).__name__)
+    receipt = await accept_upload(ctx, file)
     body = {**summary(receipt.manifest), "duplicate": not receipt.created}
     status = 202 if receipt.created else 200
     return JSONResponse(body, status_code=status, headers={"Location": f"/documents/{receipt.manifest.doc_id}"})
@@ -81,13 +88,23 @@ def get_page(doc_id: str, number: int, ctx: Context = Depends(context)) -> dict:
     return page.model_dump(mode="json", exclude={"version"})
 
 
-@router.get("/documents/{doc_id}/original")
-def get_original(doc_id: str, ctx: Context = Depends(context)) -> StreamingResponse:
+@router.get("/documents/{doc_id}/original", response_class=StreamingResponse)
+def get_original(doc_id: str, ctx: Context = Depends(context)) -> Response:
+    """The original as it arrived. A document split from a batch fax downloads as its own pages
+    only: the fax may carry other patients' documents."""
     manifest = ctx.docs.load(doc_id)
     extension = {"application/pdf": "pdf", "image/tiff": "tif", "image/png": "png", "image/jpeg": "jpg"}
     # The stored file name may carry a patient's name, and headers end up in proxy logs: the
     # download is named by document id.
     name = f"{manifest.doc_id}.{extension.get(manifest.media_type, 'bin')}"
+    if manifest.parent_id and manifest.page_range:
+        try:
+            data = page_excerpt(ctx.docs.original(manifest), manifest.media_type, *manifest.page_range)
+        except NoExcerpt:
+            data = None  # a single image cannot have been split: the original is the document
+        if data is not None:
+            return Response(data, media_type=manifest.media_type,
+                            headers={"Content-Disposition": f'attachment; filename="{name}"'})
     return StreamingResponse(
         ctx.docs.stream_original(manifest),
         media_type=manifest.media_type,

@@ -26,7 +26,7 @@ from clinidex.patient import Demographics
 from index.patients import get, resolve
 from workers.context import Context
 from workers.mpi import new_load_id, source_key, summary_key
-from workers.patient_links import InvalidLink, link, patient_docs, unlink
+from workers.patient_links import InvalidLink, link, patient_docs, unlink, waiting
 
 router = APIRouter(tags=["patients"])
 
@@ -86,13 +86,7 @@ def get_patient(patient_id: str, ctx: Context = Depends(context)) -> dict:
 
 
 def _queue(ctx: Context, queue: str, limit: int) -> dict:
-    items = []
-    for doc_id in sorted(ctx.docs.marked(queue)):
-        manifest = ctx.docs.find(doc_id)
-        if manifest is None or manifest.match is None:
-            continue
-        items.append(manifest)
-    items.sort(key=lambda m: m.received_at)
+    items = waiting(ctx, queue)
     return {"total": len(items), "items": [_match_item(ctx, m) for m in items[:limit]]}
 
 

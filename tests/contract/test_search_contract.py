@@ -141,7 +141,7 @@ def test_cursor_walks_every_document_once(backend, sort):  # noqa: F811
         if cursor is None:
             break
     assert sorted(seen) == sorted(d.doc_id for d in docs) and len(seen) == 23
-    assert pages in (5, 6)
+    assert pages == 5  # the last page says so: no empty page after it
     if sort != Sort.relevance:
         dates = [next(d for d in docs if d.doc_id == i).clinical_date for i in seen]
         assert dates == sorted(dates, reverse=sort == Sort.newest)

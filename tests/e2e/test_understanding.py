@@ -3,7 +3,10 @@ documents, each classified and its metadata extracted, indexed with its type; th
 clerk corrects one through the review API and the index follows. On both stacks."""
 from __future__ import annotations
 
+import io
 import time
+
+from PIL import Image
 
 from clinidex import synthetic
 from clinidex.corpus import training
@@ -31,6 +34,9 @@ def test_batch_fax_split_classified_extracted_and_reviewed(stack):
         assert child["type"]["suggested"] == truth.type_key
         page = stack.client.get(f"/documents/{child['id']}/pages/1").json()
         assert page["number"] == 1 and page["words"]  # the fax's page, numbered as the child's
+        # Its original is its own pages only: the fax may carry other patients' documents.
+        with Image.open(io.BytesIO(stack.client.get(f"/documents/{child['id']}/original").content)) as tiff:
+            assert tiff.n_frames == last - first + 1
 
     # Extraction through OCR (its accuracy is measured by bench/accuracy.py): of the documents
     # that name a patient, all but at most one have the right name and date of birth.

@@ -47,3 +47,26 @@ def test_absurd_page_size_is_refused_before_rendering():
     _, pages = synthetic.referral_pages(74, pages=1)
     with pytest.raises(Exception, match="pixels"):
         inspect(documents.born_digital_pdf(pages), PDF, Limits(max_pages=5, max_image_pixels=1_000_000))
+
+
+@pytest.mark.parametrize("rotation", [0, 90, 180, 270])
+def test_text_layer_word_boxes_follow_the_page_rotation(rotation):
+    import io
+
+    import numpy as np
+    import pypdfium2 as pdfium
+
+    from ingest import pdf
+
+    doc = pdfium.PdfDocument(documents.born_digital_pdf([["ZEBRAWORD alpha beta gamma delta epsilon zeta eta theta"] * 12]))
+    doc[0].set_rotation(rotation)
+    out = io.BytesIO()
+    doc.save(out)
+    doc.close()
+    page = pdf.open_pdf(out.getvalue())[0]
+    layer = pdf.text_layer(page)
+    image = np.asarray(pdf.render(page))
+    assert image.shape == (layer.height, layer.width) or abs(image.shape[0] - layer.height) <= 2
+    word = next(w for w in layer.words if w.text == "ZEBRAWORD")
+    ink = image[word.top:word.top + word.height, word.left:word.left + word.width] < 128
+    assert ink.size and ink.mean() > 0.1  # the box covers the printed word, not blank paper
