@@ -59,6 +59,17 @@ class Settings(BaseSettings):
     # address each request came to.
     public_base_url: str | None = None
 
+    # Sign-in: bearer JWTs from the site's OIDC provider, verified against its key set (a JWKS
+    # URL, or a JWKS file); an HS256 secret only for local development (`clinidex token`).
+    auth_jwks_url: str | None = None
+    auth_jwks_path: Path | None = None
+    auth_hs256_secret: str | None = None
+    auth_issuer: str | None = None
+    auth_audience: str | None = None
+    # Where the token lists its roles: "roles", or a dotted path such as Keycloak's
+    # "realm_access.roles".
+    auth_roles_claim: str = "roles"
+
     # Drop intake: comma-separated `bucket/prefix` entries and folders, watched by `clinidex watch`.
     drop_s3: str = ""
     drop_folders: str = ""
