@@ -8,9 +8,10 @@ public RSA key as the secret (the classic algorithm-confusion forgery) never ver
 from __future__ import annotations
 
 import json
+import os
+import secrets
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import lru_cache
 from pathlib import Path
 
 import jwt
@@ -100,9 +101,34 @@ def roles_from(claims: dict, path: str) -> frozenset[Role]:
     return frozenset(Role(v) for v in (value or []) if isinstance(v, str) and v in known)
 
 
-@lru_cache
-def verifier_for(settings: Settings) -> Verifier:
-    return Verifier(settings)
+_verifiers: dict[int, Verifier] = {}
+
+
+def verifier(settings: Settings) -> Verifier:
+    """The process's verifier for these settings. With no keys configured (the embedded
+    default on one machine) a development secret is made once under the data folder, and
+    `clinidex token` mints tokens with it: the API is never open, even on a laptop."""
+    found = _verifiers.get(id(settings))
+    if found is None:
+        try:
+            found = Verifier(settings)
+        except NotConfigured:
+            found = Verifier(settings.model_copy(update={"auth_hs256_secret": development_secret(settings)}))
+        _verifiers[id(settings)] = found
+    return found
+
+
+def development_secret(settings: Settings) -> str:
+    if settings.auth_hs256_secret:
+        return settings.auth_hs256_secret
+    path = settings.data_dir / "auth-dev-secret"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Created readable by its owner only, before the secret is written into it.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as out:
+            out.write(secrets.token_urlsafe(32))
+    return path.read_text().strip()
 
 
 def mint(secret: str, subject: str, roles: list[str], minutes: int = 60, *, audience: str | None = None,

@@ -7,7 +7,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from clinidex.errors import NotFound, TransientError
+from clinidex.errors import ClinidexError, NotFound, TransientError
 from index.query import InvalidSearch
 from ingest.errors import IntakeError
 
@@ -69,6 +69,25 @@ def install(app: FastAPI) -> None:
         response = problem(503, "Service temporarily unavailable", str(exc), "unavailable", request.url.path)
         response.headers["Retry-After"] = "30"
         return response
+
+    from api import guard
+
+    @app.exception_handler(guard.Unauthenticated)
+    async def unauthenticated(request: Request, exc: guard.Unauthenticated):
+        return guard.denial(request, exc)
+
+    @app.exception_handler(guard.Forbidden)
+    async def forbidden(request: Request, exc: guard.Forbidden):
+        return guard.denial(request, exc)
+
+    @app.exception_handler(ClinidexError)
+    async def declared(request: Request, exc: ClinidexError) -> JSONResponse:
+        """Errors that declare their status (a held document 409, retention policy 503, ...)."""
+        status = getattr(exc, "http_status", None)
+        if status is None:
+            raise exc
+        extra = {"holds": exc.holds} if hasattr(exc, "holds") else {}
+        return problem(status, type(exc).__name__, str(exc), getattr(exc, "code", "error"), request.url.path, **extra)
 
     @app.exception_handler(InvalidSearch)
     async def invalid_search(request: Request, exc: InvalidSearch) -> JSONResponse:

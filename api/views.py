@@ -35,6 +35,9 @@ def detail(manifest: Manifest) -> dict:
             for p in manifest.pages
         ],
         "history": [t.model_dump(mode="json") for t in manifest.history],
+        "holds": list(manifest.holds),
+        "retention": manifest.retention.model_dump(mode="json") if manifest.retention else None,
+        "destruction": manifest.destruction.model_dump(mode="json") if manifest.destruction else None,
         **understanding(manifest),
     }
 

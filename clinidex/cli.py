@@ -248,6 +248,48 @@ mpi = typer.Typer(help="The master patient index: load it, fit the match model."
 app.add_typer(mpi, name="mpi")
 
 
+def _audit_app():
+    from clinidex import audit_cli
+
+    return audit_cli.app
+
+
+app.add_typer(_audit_app(), name="audit")
+
+
+def _retention_app():
+    from clinidex import retention_cli
+
+    return retention_cli.app
+
+
+app.add_typer(_retention_app(), name="retention")
+
+
+@app.command()
+def token(
+    subject: Annotated[str, typer.Argument(help="Who the token speaks for (recorded in the audit trail)")],
+    role: Annotated[list[str], typer.Option("--role", help="records_staff, clinician, compliance or admin")],
+    minutes: Annotated[int, typer.Option(min=1, max=24 * 60)] = 60,
+) -> None:
+    """Mint a development token (HS256, signed with CLINIDEX_AUTH_HS256_SECRET or the secret
+    kept under the data folder). Production tokens come from the site's identity provider."""
+    from api.auth import Role, development_secret, mint
+    from clinidex.settings import get_settings
+
+    settings = get_settings()
+    if settings.auth_jwks_url or settings.auth_jwks_path:
+        console.print("[red]Tokens come from the identity provider here (a JWKS is configured).[/red]")
+        raise typer.Exit(2)
+    known = {r.value for r in Role}
+    unknown = [r for r in role if r not in known]
+    if unknown:
+        console.print(f"[red]Unknown role(s): {', '.join(unknown)}; roles are {', '.join(sorted(known))}.[/red]")
+        raise typer.Exit(2)
+    print(mint(development_secret(settings), subject, role, minutes, audience=settings.auth_audience,
+               issuer=settings.auth_issuer))
+
+
 @mpi.command("load")
 def mpi_load(
     path: Annotated[Path, typer.Argument(help="CSV, FHIR Patient NDJSON or Bundle, or HL7 v2 ADT messages")],
@@ -334,18 +376,17 @@ def status() -> None:
 @app.command()
 def reindex() -> None:
     """Rebuild the search index from the manifests in the object store."""
-    from clinidex.manifest import State
-    from index import IndexDocument
     from workers.context import get_context
+    from workers.reindex import reindex as run
 
     ctx = get_context()
-    done = 0
-    for doc_id in ctx.docs.doc_ids():
-        manifest = ctx.docs.load(doc_id)
-        if manifest.state == State.indexed:
-            ctx.index.put(IndexDocument.from_manifest(manifest))
-            done += 1
-    console.print(f"{done} document(s) reindexed into the {ctx.index.name} index")
+    found = run(ctx.docs, ctx.index)
+    console.print(f"{found.indexed} document(s) reindexed into the {ctx.index.name} index in {found.seconds:.1f} s "
+                  f"({found.rate:,.0f}/s); {found.skipped} not indexed yet, skipped")
+    if found.failed:
+        shown = ", ".join(found.failed_ids[:10]) + (" ..." if found.failed > 10 else "")
+        console.print(f"[red]{found.failed} manifest(s) could not be read[/red]: {shown}")
+        raise typer.Exit(1)
 
 
 @app.command("train-classifier")
@@ -424,6 +465,8 @@ def _show_documents() -> None:
         table.add_row(m.doc_id[:8], kind, pages, (m.parent_id or "")[:8], name.value if name else "", filed,
                       str(len(m.review)) if m.review else "")
     console.print(table)
+    console.print("\nTo look through them in the browser: [bold]clinidex serve[/bold], then sign in at "
+                  "http://127.0.0.1:8000/ui with the token of [bold]clinidex token you --role records_staff[/bold].")
 
 
 def main() -> None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from enum import StrEnum
 
 from pydantic import BaseModel, Field
@@ -176,6 +176,43 @@ class PatientMatch(BaseModel):
     model_version: str | None = None
 
 
+class Retention(BaseModel):
+    """How long the document is kept, and why (workers/retention.py computes it; the rules are
+    in ingest/retention.py). `retain_until` is the last day it is kept; None means permanently,
+    except for a batch fax that was split (rule "batch_fax"), which is kept until the last
+    document split from it is destroyed and goes with it."""
+
+    retain_until: date | None
+    rule: str  # ingest.retention.RULE_*, or "batch_fax" / "batch_fax_emptied"
+    period: str  # the type's (or default) period as written: "P10Y", "permanent"
+    doc_type: str | None = None  # the type it was computed for (None: not known yet)
+    anchor: date | None = None  # the date the period runs from
+    anchor_source: str | None = None  # document_date | service_date | received
+    birth_date_known: bool = False  # False: the minors rule ran on the policy's assumption
+    minor_at_anchor: bool | None = None
+    policy_digest: str  # sha256 of the policy text that decided it
+    computed_at: datetime = Field(default_factory=utcnow)
+    cause: str = "ingest"  # ingest | review | link | unlink | merge | rematch | policy | sweep ...
+    # A shorter retention the policy in force would give, not applied: shortening an ingested
+    # document's retention after a policy change needs the compliance role.
+    pending_until: date | None = None
+    pending_policy_digest: str | None = None
+
+
+class Destruction(BaseModel):
+    """What a destroyed document's tombstone keeps: when, why and by whom. The tombstone holds
+    no patient data and no text (workers/retention.py `destroy`)."""
+
+    at: datetime
+    by: str
+    role: str = ""
+    reason: str
+    doc_type: str | None = None  # the kind of record destroyed, as a destruction log lists it
+    # "destroyed"; or "kept": a document split from the same batch fax still needs the bytes,
+    # and they go with the last of them.
+    original: str = "destroyed"
+
+
 class Manifest(BaseModel):
     doc_id: str
     sha256: str
@@ -213,6 +250,10 @@ class Manifest(BaseModel):
     # Ids of the legal holds in force on this document (issue 8); a held document is never
     # destroyed.
     holds: list[str] = Field(default_factory=list)
+    # How long it is kept (None until computed, right before indexing), and once destroyed,
+    # the destruction record of its tombstone (issue 8).
+    retention: Retention | None = None
+    destruction: Destruction | None = None
 
     @classmethod
     def new(cls, *, data: bytes, media_type: str, filename: str | None, source: str) -> "Manifest":

@@ -26,6 +26,16 @@ class Settings(BaseSettings):
     index_name: str = "documents"
     # The master patient index (an OpenSearch alias; tables in the SQLite file when embedded).
     patients_index_name: str = "patients"
+    # The audit trail's OpenSearch alias (a SQLite file of its own when embedded).
+    audit_index_name: str = "audit"
+    # Sealed batches of the audit trail go to their own bucket under S3 Object Lock (default:
+    # "<bucket>-audit"), kept this long. GOVERNANCE as long as the service's own credentials
+    # lack s3:BypassGovernanceRetention; COMPLIANCE where the site needs strict write-once.
+    audit_bucket: str | None = None
+    audit_lock_mode: str = "GOVERNANCE"
+    audit_retention_days: int = 2190  # six years, as HIPAA keeps its documentation
+    audit_seal_interval_s: float = 60.0
+    audit_seal_batch_events: int = 1000
 
     # Celery broker: Redis in production. Unset means a file broker under data_dir, which
     # lets `clinidex serve` run a separate worker process with no services at all.
@@ -37,6 +47,16 @@ class Settings(BaseSettings):
     # The reconciler (Celery beat) runs this often and re-sends documents unchanged this long.
     reconcile_interval_s: float = 60.0
     reconcile_after_s: float = 900.0
+    # Retention (workers/retention.py): the policy file; unset, the shipped example
+    # (clinidex/retention_policy.toml). A refused file leaves the last good policy in force.
+    retention_policy_path: Path | None = None
+    # The retention sweep (Celery beat) runs this often; 0: not scheduled.
+    retention_sweep_interval_s: float = 86400.0
+    # Whether the scheduled sweep destroys or only reports what is due. Unset: it destroys only
+    # once a site policy file is configured (the shipped one is an example, not legal advice).
+    retention_sweep_destroy: bool | None = None
+    # At most this many documents destroyed per sweep; the next run goes on from there.
+    retention_sweep_max: int = 10000
     # Confidence tiers ("automate, recommend, escalate") for document types and extracted
     # fields: at or above apply_threshold a value is applied; from review_threshold it is
     # applied and queued for review; below, left empty and queued.
@@ -69,6 +89,11 @@ class Settings(BaseSettings):
     # Where the token lists its roles: "roles", or a dotted path such as Keycloak's
     # "realm_access.roles".
     auth_roles_claim: str = "roles"
+    # Roles that may see document types marked sensitive in clinidex/doctypes.json (behavioural
+    # health, substance-use treatment): to everyone else they do not exist. Comma-separated.
+    sensitive_roles: str = "compliance,admin"
+    # Types treated as sensitive besides those marked so in doctypes.json (comma-separated keys).
+    sensitive_types: str = ""
 
     # Drop intake: comma-separated `bucket/prefix` entries and folders, watched by `clinidex watch`.
     drop_s3: str = ""

@@ -1,11 +1,20 @@
 """The object store: originals keyed by SHA-256 and one manifest per document.
 
 Store is truth, index is access: everything the index holds can be rebuilt from here.
+
+Legal holds reach storage on S3: the bucket is created with Object Lock (which also turns on
+versioning), and a held document's original carries an Object Lock *legal hold* on every
+version, so deleting a version fails at the bucket itself whoever asks. Versioning changes what
+"delete" means there: a plain DeleteObject only adds a delete marker (the bytes stay as a
+noncurrent version, and reads answer 404 until the marker is removed, `restore`), so destroying
+data for good is `purge` (every version). The local folder store has no such lock: on the
+embedded default a hold is enforced by the application alone (the API's 409 and the sweep
+skipping held documents); `set_legal_hold` there reports that it enforced nothing.
 """
 from __future__ import annotations
 
 import json
-
+import logging
 import os
 import tempfile
 from datetime import datetime, timezone
@@ -13,11 +22,18 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Protocol
 
-from clinidex.errors import NotFound, TransientError
+from clinidex.errors import ClinidexError, NotFound, TransientError
 from clinidex.manifest import Manifest, PageResult, ReceiptRecord
 from clinidex.settings import Settings
 
 CHUNK = 1024 * 1024
+
+log = logging.getLogger("clinidex.store")
+
+
+class ObjectLocked(ClinidexError):
+    """The store refused to delete an object version under an Object Lock (a legal hold or a
+    retention period)."""
 
 
 def original_key(sha256: str) -> str:
@@ -48,6 +64,22 @@ class ObjectStore(Protocol):
     def keys(self, prefix: str) -> Iterator[str]: ...
     def delete(self, key: str) -> None: ...
     def modified(self, key: str) -> datetime: ...
+
+    # Legal holds (additive; see the module docstring).
+    @property
+    def object_lock(self) -> bool:
+        """True when this store can put an Object Lock legal hold on an object."""
+
+    def set_legal_hold(self, key: str, on: bool) -> bool:
+        """Turn the legal hold on every version of `key` on or off; False when this store
+        cannot (nothing was enforced in storage)."""
+
+    def legal_hold(self, key: str) -> bool | None:
+        """Whether the current version of `key` carries a legal hold; None when this store has none."""
+
+    def purge(self, key: str) -> None:
+        """Delete `key` for good (every version, on a versioned bucket); ObjectLocked when a
+        version is held."""
 
 
 class LocalStore:
@@ -111,6 +143,25 @@ class LocalStore:
             if path.is_file() and not path.name.startswith(".tmp-"):
                 yield path.relative_to(self.root).as_posix()
 
+    # A folder has no Object Lock: holds on the embedded default are the application's alone.
+    object_lock = False
+    _told_no_lock = False
+
+    def set_legal_hold(self, key: str, on: bool) -> bool:
+        if not self.exists(key):
+            raise NotFound(key)
+        if not LocalStore._told_no_lock:
+            LocalStore._told_no_lock = True
+            log.warning("the local folder store has no Object Lock: legal holds are enforced by the "
+                        "application only (API refusal and the retention sweep), not by storage")
+        return False
+
+    def legal_hold(self, key: str) -> bool | None:
+        return None
+
+    def purge(self, key: str) -> None:
+        self.delete(key)
+
 
 def s3_client(settings: Settings):
     import boto3
@@ -139,11 +190,17 @@ class S3Store:
             code = exc.response.get("Error", {}).get("Code", "")
             if code in ("NoSuchKey", "404", "NotFound"):
                 raise NotFound(kwargs.get("Key", "")) from None
-            if code in ("SlowDown", "ServiceUnavailable", "InternalError", "503", "500"):
+            status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+            # By HTTP status as well as by code: a restarting MinIO answers 503 with codes of
+            # its own (XMinioServerNotInitialized), which are just as passing.
+            if code in ("SlowDown", "ServiceUnavailable", "InternalError", "503", "500") or \
+                    status in (500, 502, 503, 504):
                 raise TransientError(f"object store answered {code}") from exc
             raise
         except BotoCoreError as exc:
             raise TransientError(f"object store unavailable: {type(exc).__name__}") from exc
+
+    _object_lock: bool | None = None
 
     def _ensure_bucket(self) -> None:
         from botocore.exceptions import ClientError
@@ -191,6 +248,88 @@ class S3Store:
             for item in page.get("Contents", []):
                 yield item["Key"]
 
+    @property
+    def object_lock(self) -> bool:
+        """Whether the bucket has Object Lock. Read once per process: it can only be switched
+        on when a bucket is created, so a bucket made before (or by hand without it) never gets it."""
+        if self._object_lock is None:
+            from botocore.exceptions import ClientError
+
+            try:
+                config = self._call(self.client.get_object_lock_configuration)
+                self._object_lock = config.get("ObjectLockConfiguration", {}).get("ObjectLockEnabled") == "Enabled"
+            except ClientError as exc:
+                if exc.response.get("Error", {}).get("Code") not in (
+                        "ObjectLockConfigurationNotFoundError", "InvalidRequest", "NotImplemented"):
+                    raise
+                self._object_lock = False
+            if not self._object_lock:
+                log.warning("bucket %s has no Object Lock (it can only be enabled when a bucket is created): "
+                            "legal holds are enforced by the application only, not by storage; create a new "
+                            "bucket with Object Lock and copy the objects to get storage-level holds", self.bucket)
+        return self._object_lock
+
+    def _versions(self, key: str) -> tuple[list[str], list[str]]:
+        """(object versions, delete markers) of exactly `key`, newest first."""
+        from botocore.exceptions import BotoCoreError
+
+        versions, markers = [], []
+        paginator = self.client.get_paginator("list_object_versions")
+        try:
+            for page in paginator.paginate(Bucket=self.bucket, Prefix=key):
+                versions += [v["VersionId"] for v in page.get("Versions", []) if v["Key"] == key]
+                markers += [m["VersionId"] for m in page.get("DeleteMarkers", []) if m["Key"] == key]
+        except BotoCoreError as exc:
+            raise TransientError(f"object store unavailable: {type(exc).__name__}") from exc
+        return versions, markers
+
+    def set_legal_hold(self, key: str, on: bool) -> bool:
+        # Every version, not only the current one: after a plain delete the current "version"
+        # is a delete marker (which cannot carry a hold), and a re-upload after one leaves two.
+        if not self.object_lock:
+            return False
+        versions, _ = self._versions(key)
+        if not versions:
+            raise NotFound(key)
+        for version in versions:
+            self._call(self.client.put_object_legal_hold, Key=key, VersionId=version,
+                       LegalHold={"Status": "ON" if on else "OFF"})
+        return True
+
+    def legal_hold(self, key: str) -> bool | None:
+        from botocore.exceptions import ClientError
+
+        if not self.object_lock:
+            return None
+        try:
+            answer = self._call(self.client.get_object_legal_hold, Key=key)
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") == "NoSuchObjectLockConfiguration":
+                return False  # never held
+            raise
+        return answer.get("LegalHold", {}).get("Status") == "ON"
+
+    def restore(self, key: str) -> int:
+        """Remove the delete markers over `key` (a plain delete on the bucket), so its newest
+        version reads again. Returns how many were removed."""
+        _, markers = self._versions(key)
+        for marker in markers:
+            self._call(self.client.delete_object, Key=key, VersionId=marker)
+        return len(markers)
+
+    def purge(self, key: str) -> None:
+        from botocore.exceptions import ClientError
+
+        versions, markers = self._versions(key)
+        for version in versions + markers:
+            try:
+                self._call(self.client.delete_object, Key=key, VersionId=version)
+            except ClientError as exc:
+                # AWS answers AccessDenied; MinIO InvalidRequest ("Object is WORM protected").
+                if exc.response.get("Error", {}).get("Code") in ("AccessDenied", "InvalidRequest"):
+                    raise ObjectLocked(f"an object version is under an Object Lock: {key}") from None
+                raise
+
 
 def open_store(settings: Settings) -> ObjectStore:
     if settings.uses_s3:
@@ -218,6 +357,18 @@ class DocumentStore:
 
     def stream_original(self, manifest: Manifest) -> Iterator[bytes]:
         return self.objects.stream(original_key(manifest.sha256))
+
+    @property
+    def legal_holds_in_storage(self) -> bool:
+        """Whether holds reach storage here (S3 with Object Lock), or are the application's alone."""
+        return bool(getattr(self.objects, "object_lock", False))
+
+    def set_original_legal_hold(self, sha256: str, on: bool) -> bool:
+        """Object Lock legal hold on an original; False when storage cannot hold it (see module)."""
+        return self.objects.set_legal_hold(original_key(sha256), on)
+
+    def original_legal_hold(self, sha256: str) -> bool | None:
+        return self.objects.legal_hold(original_key(sha256))
 
     def save(self, manifest: Manifest) -> None:
         self.objects.put(manifest_key(manifest.doc_id), manifest.model_dump_json().encode())

@@ -34,6 +34,9 @@ class IndexDocument:
     holds: tuple[str, ...] = ()  # active legal holds (issue 8 sets them)
     batch: bool = False  # a batch fax split into documents: hidden from search unless asked for
     sender: str | None = None  # the fax cover's sender, when the document came with one
+    # The last day it is kept (Manifest.retention); None: permanent or not computed. The
+    # retention sweep finds what is due by it (`retention_due`); the manifest stays the truth.
+    retain_until: date | None = None
 
     @property
     def clinical_date(self) -> date:
@@ -81,6 +84,7 @@ class IndexDocument:
             holds=tuple(manifest.holds),
             batch=bool(manifest.children),
             sender=_sender(manifest),
+            retain_until=manifest.retention.retain_until if manifest.retention else None,
         )
 
 
@@ -153,6 +157,13 @@ class SearchBackend(Protocol):
         """Insert or replace documents in one bulk write (`clinidex reindex`)."""
 
     def count(self) -> int: ...
+
+    def retention_due(self, today: date, after: tuple[str, str] | None = None,
+                      limit: int = 500) -> list[tuple[str, date]]:
+        """Entries whose retention is over (retain_until before `today`), as (doc_id,
+        retain_until) in (retain_until, doc_id) order, starting after `after` =
+        (retain_until as YYYY-MM-DD, doc_id). Held entries are included: the sweep checks holds
+        on the manifest, which stays the truth."""
 
     def clear(self) -> None:
         """Remove every document (tests and `clinidex reindex --fresh`)."""

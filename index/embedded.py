@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import date, timedelta
 
 from index.base import INDEXED_FIELDS, Hit, IndexDocument, SearchResult, escape_with_marks
 from index.query import FACETS, FacetValue, Filters, SearchQuery, Sort, decode_cursor, encode_cursor
@@ -32,12 +32,14 @@ CREATE VIRTUAL TABLE IF NOT EXISTS documents_terms USING fts5vocab(documents_fts
 INDICES = """
 CREATE INDEX IF NOT EXISTS documents_by_patient ON documents (patient_id, clinical_date);
 CREATE INDEX IF NOT EXISTS documents_by_date ON documents (clinical_date, doc_id);
+CREATE INDEX IF NOT EXISTS documents_by_retention ON documents (retain_until, doc_id);
 """
 
 
 # Columns added after the first schema; setup() adds whichever an older file lacks.
 ADDED_COLUMNS = ("doc_type", "loinc_code", "parent_id", "review_pending", "low_confidence", *INDEXED_FIELDS,
-                 "patient_id", "match_status", "clinical_date", "facility_name", "holds", "on_hold", "batch")
+                 "patient_id", "match_status", "clinical_date", "facility_name", "holds", "on_hold", "batch",
+                 "retain_until")
 COLUMNS = ("doc_id", "state", "media_type", "received_at", "page_count", "mean_confidence", *ADDED_COLUMNS)
 _HIT_COLUMNS = ("doc_id", "media_type", "page_count", "received_at", "doc_type", "parent_id", "patient_id",
                 "clinical_date", "facility_name", "match_status", "loinc_code", "low_confidence", "review_pending",
@@ -71,7 +73,8 @@ def _row(doc: IndexDocument) -> tuple:
             doc.mean_confidence, doc.doc_type, doc.loinc_code, doc.parent_id, int(doc.review_pending),
             int(doc.low_confidence), *(doc.fields.get(name) for name in INDEXED_FIELDS),
             doc.patient_id, doc.match_status, doc.clinical_date.isoformat(), doc.facility,
-            json.dumps(list(doc.holds)), int(bool(doc.holds)), int(doc.batch))
+            json.dumps(list(doc.holds)), int(bool(doc.holds)), int(doc.batch),
+            doc.retain_until.isoformat() if doc.retain_until else None)
 
 
 def _where(filters: Filters) -> tuple[list[str], list]:
@@ -93,6 +96,9 @@ def _where(filters: Filters) -> tuple[list[str], list]:
     any_of("d.facility_name", filters.facilities)
     any_of("d.match_status", filters.match_statuses)
     any_of("d.doc_id", filters.doc_ids)
+    if filters.exclude_doc_types:
+        conditions.append(f"coalesce(d.doc_type, '') NOT IN ({', '.join('?' * len(filters.exclude_doc_types))})")
+        args.extend(filters.exclude_doc_types)
     flag("d.review_pending", filters.review_pending)
     flag("d.on_hold", filters.on_hold)
     flag("d.low_confidence", filters.low_confidence)
@@ -229,6 +235,16 @@ class EmbeddedBackend(SqliteFile):
 
     def count(self) -> int:
         return self.db.execute("SELECT count(*) FROM documents").fetchone()[0]
+
+    def retention_due(self, today: date, after: tuple[str, str] | None = None,
+                      limit: int = 500) -> list[tuple[str, date]]:
+        condition, args = "retain_until < ?", [today.isoformat()]
+        if after is not None:
+            condition += " AND (retain_until > ? OR (retain_until = ? AND doc_id > ?))"
+            args += [after[0], after[0], after[1]]
+        rows = self.db.execute(f"SELECT doc_id, retain_until FROM documents WHERE {condition} "
+                               "ORDER BY retain_until, doc_id LIMIT ?", [*args, limit]).fetchall()
+        return [(doc_id, date.fromisoformat(until)) for doc_id, until in rows]
 
     def clear(self) -> None:
         self.db.executescript("DELETE FROM documents_fts; DELETE FROM documents;")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import date, datetime, timezone
 from importlib import resources
 
 from opensearchpy import OpenSearch
@@ -16,7 +17,7 @@ from index.opensearch_query import AGGREGATIONS, facets as _facets, filters, fuz
 from index.query import SearchQuery, Sort, decode_cursor, encode_cursor
 from index.query_text import parse, synonym_lines
 
-MAPPING_VERSION = 4
+MAPPING_VERSION = 5
 
 
 def load_mapping() -> dict:
@@ -46,6 +47,18 @@ def transient_call(fn, **kwargs):
         if _transient(exc):
             raise TransientError(f"search index unavailable: {type(exc).__name__}") from exc
         raise
+
+
+def ensure_aliased(client: OpenSearch, alias: str, concrete: str, body: dict) -> None:
+    """Create `concrete` with `alias` pointing at it unless the alias exists (the MPI and the
+    audit log: no older versions to move over yet). Two processes starting at once is fine."""
+    if transient_call(client.indices.exists_alias, name=alias):
+        return
+    try:
+        transient_call(client.indices.create, index=concrete, body={**body, "aliases": {alias: {}}})
+    except TransportError as exc:
+        if exc.error != "resource_already_exists_exception":
+            raise
 
 
 class OpenSearchBackend:
@@ -182,6 +195,23 @@ class OpenSearchBackend:
         self.refresh()
         return self._do(self.client.count, index=self.alias)["count"]
 
+    def retention_due(self, today: date, after: tuple[str, str] | None = None,
+                      limit: int = 500) -> list[tuple[str, date]]:
+        body: dict = {
+            "size": limit,
+            "_source": False,
+            "query": {"range": {"retain_until": {"lt": today.isoformat()}}},
+            "sort": [{"retain_until": "asc"}, {"doc_id": "asc"}],
+            "docvalue_fields": [{"field": "retain_until", "format": "strict_date"}],
+        }
+        if after is not None:
+            # A date sorts as epoch milliseconds (UTC midnight).
+            day = date.fromisoformat(after[0])
+            millis = int(datetime(day.year, day.month, day.day, tzinfo=timezone.utc).timestamp() * 1000)
+            body["search_after"] = [millis, after[1]]
+        response = self._do(self.client.search, index=self.alias, body=body)
+        return [(h["_id"], date.fromisoformat(h["fields"]["retain_until"][0])) for h in response["hits"]["hits"]]
+
     def clear(self) -> None:
         self._do(
             self.client.delete_by_query,
@@ -218,6 +248,7 @@ def _source(doc: IndexDocument) -> dict:
         "holds": list(doc.holds),
         "on_hold": bool(doc.holds),
         "batch": doc.batch,
+        "retain_until": doc.retain_until.isoformat() if doc.retain_until else None,
         **doc.fields,
     }
 

@@ -38,7 +38,10 @@ def filters(f: Filters) -> list[dict]:
 
 
 def must_not(f: Filters) -> list[dict]:
-    return [] if f.include_batches else [{"term": {"batch": True}}]
+    out = [] if f.include_batches else [{"term": {"batch": True}}]
+    if f.exclude_doc_types:
+        out.append({"terms": {"doc_type": list(f.exclude_doc_types)}})
+    return out
 
 
 def text_query(text: str) -> dict:

@@ -7,10 +7,10 @@ from __future__ import annotations
 from typing import Iterable, Iterator
 
 from opensearchpy import OpenSearch, helpers
-from opensearchpy.exceptions import NotFoundError, TransportError
+from opensearchpy.exceptions import NotFoundError
 
 from clinidex.patient import Demographics, Identifier, PatientRecord
-from index.opensearch_backend import transient_call
+from index.opensearch_backend import ensure_aliased, transient_call
 from index.patients import CANDIDATES, identifier_keys, stored_keys
 from ingest.match_keys import query_keys
 
@@ -38,14 +38,7 @@ class OpenSearchPatients:
         self.concrete = f"{alias}-v{MAPPING_VERSION}"
 
     def setup(self) -> None:
-        if transient_call(self.client.indices.exists_alias, name=self.alias):
-            return
-        try:
-            transient_call(self.client.indices.create, index=self.concrete,
-                           body={**MAPPING, "aliases": {self.alias: {}}})
-        except TransportError as exc:
-            if exc.error != "resource_already_exists_exception":
-                raise
+        ensure_aliased(self.client, self.alias, self.concrete, MAPPING)
 
     def put_many(self, records: Iterable[PatientRecord]) -> int:
         actions = ({"_op_type": "index", "_index": self.alias, "_id": r.patient_id, "_source": _entry(r)}

@@ -46,6 +46,8 @@ class Filters:
     on_hold: bool | None = None
     low_confidence: bool | None = None
     doc_ids: tuple[str, ...] = ()
+    # Types the caller may not see (sensitive types, api/access.py): never listed or counted.
+    exclude_doc_types: tuple[str, ...] = ()
     # A batch fax is split into its documents; the fax itself is hidden unless asked for.
     include_batches: bool = False
 

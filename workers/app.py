@@ -61,7 +61,14 @@ def make_celery(settings: Settings) -> Celery:
     app.conf.include = ["workers.tasks"]
     app.conf.beat_schedule = {
         "reconcile": {"task": "clinidex.reconcile", "schedule": settings.reconcile_interval_s},
+        "audit-seal": {"task": "clinidex.audit_seal", "schedule": settings.audit_seal_interval_s},
     }
+    if settings.retention_sweep_interval_s > 0:
+        # A sweep not started before the next one is due is dropped rather than stacked up.
+        app.conf.beat_schedule["retention-sweep"] = {
+            "task": "clinidex.retention_sweep", "schedule": settings.retention_sweep_interval_s,
+            "options": {"expires": settings.retention_sweep_interval_s},
+        }
     return app
 
 

@@ -33,8 +33,17 @@ def receive(ctx: Context, data: bytes, *, filename: str | None, source: str,
     digest = sha256_hex(data)
     receipt_id = receipt_id or uuid.uuid4().hex
     existing = ctx.docs.find(document_id_for(digest))
+    if existing is not None and existing.state == State.destroyed:
+        # The same bytes sent again after their retention ran out: a new arrival, processed
+        # afresh. The destruction stays on record in the audit trail (and is noted here).
+        gone = existing.destruction.at.isoformat() if existing.destruction else None
+        existing = None
+    else:
+        gone = None
     if existing is None:
         manifest = Manifest.new(data=data, media_type=media_type, filename=filename, source=source)
+        if gone:
+            manifest.metadata["previously_destroyed_at"] = gone
         ctx.docs.put_original(digest, data)
         # Marked in flight before the manifest exists, so no document escapes the reconciler.
         ctx.docs.mark_inflight(manifest.doc_id)

@@ -50,9 +50,20 @@ def set_match(ctx: Context, manifest: Manifest, match: PatientMatch, action: str
         "before": {"outcome": before.outcome, "patient_id": before.patient_id} if before else None,
         "reason": match.reason,
     })
+    if manifest.retention is not None:
+        # Another patient, or none: another birth date for the minors rule. Not yet computed
+        # (the pipeline's own match): the index stage computes it.
+        from workers.retention import recompute
+
+        recompute(ctx, manifest, cause=action)
 
 
 def _save_and_reindex(ctx: Context, manifest: Manifest) -> None:
+    from workers.holds import apply_holds
+
+    # Filed under a held patient now: the patient's holds cover it from here on.
+    if manifest.state.value == "indexed":
+        apply_holds(ctx, manifest)
     manifest.updated_at = utcnow()
     ctx.docs.save(manifest)
     if manifest.state.value == "indexed":

@@ -91,6 +91,7 @@ def decide(ctx: Context, doc_id: str, decision: Decision) -> Manifest:
                                                           "applied": True, "source": "review"})
     manifest.review = [item for item in pending if item not in confirmed]
     manifest.updated_at = utcnow()
+    _retention(ctx, manifest)
     ctx.docs.save(manifest)
     after = {"type": manifest.doc_type.key if manifest.doc_type else None,
              "fields": {k: v.value if v.applied else None for k, v in manifest.fields.items()}}
@@ -106,6 +107,15 @@ def decide(ctx: Context, doc_id: str, decision: Decision) -> Manifest:
         ctx.index.put(IndexDocument.from_manifest(manifest))
     log.info("document %s reviewed: %d item(s) resolved, %d left", doc_id, len(confirmed), len(manifest.review))
     return manifest
+
+
+def _retention(ctx: Context, manifest: Manifest) -> None:
+    # A corrected type or date changes how long the document is kept (shorter too: a reviewed
+    # correction). Not yet computed (still in the pipeline): its index stage does it.
+    if manifest.retention is not None:
+        from workers.retention import recompute
+
+        recompute(ctx, manifest, cause="review")
 
 
 def training_records(ctx: Context):

@@ -300,10 +300,26 @@ def match_stage(ctx: Context, doc_id: str) -> bool:
     return True
 
 
+def _retention(ctx: Context, manifest: Manifest) -> None:
+    """Set the document's retention (type, dates and patient are all known once matched)."""
+    from workers.retention import PolicyUnavailable, compute
+
+    try:
+        compute(ctx, manifest)
+    except PolicyUnavailable:
+        # No valid policy has ever loaded: the document is indexed without a date (never
+        # destroyed meanwhile), and the next sweep computes it once a policy loads.
+        log.error("document %s indexed without retention: no valid retention policy", manifest.doc_id)
+
+
 def index_stage(ctx: Context, doc_id: str) -> None:
     manifest = ctx.docs.load(doc_id)
     if manifest.state == State.failed or _done(manifest, State.indexed, "index", INDEX_VERSION):
         return
+    from workers.holds import apply_holds
+
+    apply_holds(ctx, manifest)  # legal holds in force that name it (saved with the manifest below)
+    _retention(ctx, manifest)  # retain_until, so the index entry carries it from the start
     entry = IndexDocument.from_manifest(manifest)
     # The index entry says `indexed` before the manifest does; if the worker dies in between,
     # the redelivered task writes the same entry again.

@@ -143,3 +143,26 @@ def reconcile_documents() -> dict:
 
     settings = get_settings()
     return reconcile(get_context(), settings.reconcile_after_s, queue_depth(), app.send_task)
+
+
+# Acknowledged on receipt, unlike the pipeline's tasks: a sweep can outlast the broker's
+# redelivery timeout, and a second copy running beside it would only race it. A sweep that dies
+# is simply the next one's work (an interrupted destruction is finished by it).
+@app.task(name="clinidex.retention_sweep", ignore_result=True, acks_late=False)
+def retention_sweep(dry_run: bool | None = None) -> dict:
+    """Destroy what is past its retention with no hold (workers/retention.py); `dry_run` None:
+    as the settings say (a scheduled sweep destroys only under a site policy)."""
+    from workers.retention import scheduled_sweep
+
+    return scheduled_sweep(get_context(), dry_run).summary()
+
+
+@app.task(name="clinidex.audit_seal", ignore_result=True)
+def seal_audit_trail() -> int:
+    """Seal the audit events written since the last seal into a batch under Object Lock
+    (workers/audit_seal.py); several sealers at once are harmless."""
+    from workers.audit_seal import AuditOptions, open_trail, seal_pending
+
+    settings = get_settings()
+    options = AuditOptions.from_settings(settings)
+    return len(seal_pending(*open_trail(settings, options), batch_events=options.batch_events))

@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse, Response, StreamingResponse
 from api.deps import context
 from api.views import detail, summary
 from clinidex.errors import NotFound
+from clinidex.store import original_key
 from ingest.errors import TooLarge
 from ingest.excerpt import NoExcerpt, page_excerpt
 from workers.context import Context
@@ -105,6 +106,9 @@ def get_original(doc_id: str, ctx: Context = Depends(context)) -> Response:
         if data is not None:
             return Response(data, media_type=manifest.media_type,
                             headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    if not ctx.docs.objects.exists(original_key(manifest.sha256)):
+        # Checked before streaming: once the headers are out, a missing object is a broken download.
+        raise NotFound(doc_id)
     return StreamingResponse(
         ctx.docs.stream_original(manifest),
         media_type=manifest.media_type,

@@ -175,7 +175,7 @@ def run_search(ctx: Context, request: Request, pairs: Iterable[tuple[str, str]])
     self_url = f"{base}/DocumentReference?{urlencode(link_params + ([('_cursor', cursor)] if cursor else []))}"
     if query is None:
         return resources.searchset([], 0, base, self_url, None)
-    result = search_service.run(ctx, query)
+    result = search_service.run(ctx, query, request)
     found = []
     if not parsed.count_only:
         for hit in result.hits:

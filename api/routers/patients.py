@@ -5,19 +5,20 @@ gives its summary (how many loaded, merged and rejected, with each rejection's l
 segment). Matches: the two queues records staff work (`/matches/review`: candidates found but
 no safe decision; `/matches/unmatched`: nobody good enough, or too little to go on), and
 link / reassign (`PUT /documents/{id}/patient`) and unlink (`DELETE`). The deciding person
-comes from the X-Clinidex-User header until sign-in arrives (issue 8).
+comes from the signed-in user's token.
 """
 from __future__ import annotations
 
 import json
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Header, Query, UploadFile
+from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from api.deps import context
+from api.guard import principal_of
 from api.problems import problem
 from api.routers.documents import read_limited
 from api.views import patient_view, summary
@@ -128,20 +129,18 @@ class LinkBody(BaseModel):
 
 
 @router.put("/documents/{doc_id}/patient")
-def put_document_patient(doc_id: str, body: LinkBody, ctx: Context = Depends(context),
-                         x_clinidex_user: Annotated[str | None, Header()] = None):
+def put_document_patient(doc_id: str, body: LinkBody, request: Request, ctx: Context = Depends(context)):
     try:
-        manifest = link(ctx, doc_id, body.patient_id, x_clinidex_user or "unknown")
+        manifest = link(ctx, doc_id, body.patient_id, principal_of(request).subject)
     except InvalidLink as exc:
         return problem(422, "Cannot link the document", str(exc), "invalid_link")
     return _match_item(ctx, manifest)
 
 
 @router.delete("/documents/{doc_id}/patient")
-def delete_document_patient(doc_id: str, ctx: Context = Depends(context),
-                            x_clinidex_user: Annotated[str | None, Header()] = None):
+def delete_document_patient(doc_id: str, request: Request, ctx: Context = Depends(context)):
     try:
-        manifest = unlink(ctx, doc_id, x_clinidex_user or "unknown")
+        manifest = unlink(ctx, doc_id, principal_of(request).subject)
     except InvalidLink as exc:
         return problem(422, "Cannot unlink the document", str(exc), "invalid_link")
     return _match_item(ctx, manifest)

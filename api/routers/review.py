@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
 from api.deps import context
+from api.guard import principal_of
 from api.problems import problem
 from api.views import review_view
 from workers.context import Context
@@ -44,10 +44,9 @@ def get_review(doc_id: str, ctx: Context = Depends(context)) -> dict:
 
 
 @router.post("/review/{doc_id}")
-def post_decision(doc_id: str, body: DecisionBody, ctx: Context = Depends(context),
-                  x_clinidex_user: Annotated[str | None, Header()] = None):
-    # Who decided: from the X-Clinidex-User header until sign-in arrives (issue 8).
-    decision = Decision(reviewer=x_clinidex_user or "unknown", doc_type=body.type, fields=body.fields,
+def post_decision(doc_id: str, body: DecisionBody, request: Request, ctx: Context = Depends(context)):
+    # Who decided: the signed-in user.
+    decision = Decision(reviewer=principal_of(request).subject, doc_type=body.type, fields=body.fields,
                         confirm=body.confirm)
     try:
         manifest = decide(ctx, doc_id, decision)

@@ -56,7 +56,7 @@ class SearchBody(SearchFilters):
 def _run(ctx: Context, body: SearchBody, request: Request) -> dict:
     query = SearchQuery(text=body.q, filters=body.to_filters(), sort=body.sort, limit=body.limit,
                         cursor=body.cursor, facets=body.facets)
-    result = search_service.run(ctx, query)
+    result = search_service.run(ctx, query, request)
     next_link = None
     if result.next_cursor:
         # The next page's link repeats the query the client sent (GET), with the new cursor.

@@ -2,9 +2,7 @@
 (workers.review.decide, as POST /review/{id}), and which patient a document belongs to
 (workers.patient_links.link / unlink, as PUT and DELETE /documents/{id}/patient).
 
-Who decided: the reviewer types a name into the form, remembered in a cookie for the next
-form. It is recorded with each decision as the X-Clinidex-User header is by the JSON API; both
-give way to the signed-in user when sign-in arrives (issue 8)."""
+Who decided: the signed-in user, recorded with each decision as the JSON API records it."""
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Form, Query, Request
@@ -12,7 +10,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.deps import context
-from api.web.security import remember_reviewer, remembered_reviewer, reviewer_name, same_origin
+from api.web.security import reviewer_of, same_origin
 from api.web.shared import find_document, not_found, people_for
 from api.web.templating import render
 from clinidex.doctypes import load_types
@@ -43,9 +41,7 @@ def sentence(message: str) -> str:
 
 
 def _redirect(url: str, reviewer: str) -> Response:
-    response = RedirectResponse(url, status_code=303)
-    remember_reviewer(response, reviewer)
-    return response
+    return RedirectResponse(url, status_code=303)
 
 
 # Type and fields ----------------------------------------------------------------------------
@@ -75,7 +71,7 @@ def _review_page(request: Request, items: list[Manifest], total: int, *, single:
                  status_code: int = 200) -> HTMLResponse:
     return render(request, "review.html", status_code=status_code, nav="review",
                   items=[review_item(m) for m in items], total=total, single=single, error=error, errored=errored,
-                  done=done, types=_type_options(), reviewer=remembered_reviewer(request))
+                  done=done, types=_type_options(), reviewer=reviewer_of(request))
 
 
 @router.get("/ui/review", response_class=HTMLResponse)
@@ -109,7 +105,7 @@ def _review_decision(ctx: Context, request: Request, doc_id: str, form: dict[str
     if manifest is None:
         return not_found(request, "No such document.")
     back = form.get("back", "review")
-    reviewer = reviewer_name(form.get("reviewer"))
+    reviewer = reviewer_of(request)
 
     def again(message: str) -> HTMLResponse:
         return _review_page(request, [manifest], 1, single=True, error=message, errored=doc_id,
@@ -145,7 +141,7 @@ def _match_page(request: Request, ctx: Context, which: str, done: str | None) ->
     shown = items[:PAGE]
     people = people_for(ctx, (c.patient_id for m in shown for c in m.match.candidates))
     return render(request, "matches.html", nav=which, which=which, items=shown, total=len(items), people=people,
-                  done=find_document(ctx, done) if done else None, reviewer=remembered_reviewer(request))
+                  done=find_document(ctx, done) if done else None, reviewer=reviewer_of(request))
 
 
 @router.get("/ui/matches", response_class=HTMLResponse)
@@ -182,12 +178,12 @@ def find_patient(
     found = ctx.patients.candidates(Demographics.from_fields(asked), limit=20) if asked else []
     return render(request, "find_patient.html", nav=back if back in BACK else "unmatched", doc=manifest,
                   asked={"given": given, "family": family, "birth_date": birth_date, "mrn": mrn},
-                  found=[(record, None) for record, _ in found], back=back, reviewer=remembered_reviewer(request))
+                  found=[(record, None) for record, _ in found], back=back, reviewer=reviewer_of(request))
 
 
 def _patient_decision(request: Request, ctx: Context, doc_id: str, reviewer: str, back: str, act,
                       failed: str) -> Response:
-    who = reviewer_name(reviewer)
+    who = reviewer_of(request)
     if find_document(ctx, doc_id) is None:
         return not_found(request, "No such document.")
     origin = _back(back, doc_id).split("?")[0]

@@ -1,14 +1,11 @@
 """Guards for the workbench's forms: a post must come from the workbench's own pages, and the
-reviewer's name travels in a cookie so each form need not ask again."""
+reviewer is the signed-in user."""
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
 from fastapi import HTTPException, Request
-from fastapi.responses import Response
 
-REVIEWER_COOKIE = "clinidex_reviewer"
-MAX_REVIEWER = 64
 
 
 def same_origin(request: Request) -> None:
@@ -16,7 +13,7 @@ def same_origin(request: Request) -> None:
 
     Browsers name the posting page's origin on every form post; requests with neither header
     (curl, tests) come from no page at all. Sign-in with proper session tokens arrives with
-    issue 8; until then this is what stands between a hostile page and the review actions."""
+    with issue 8 as well (api/guard.py checks the origin of cookie-carried requests too)."""
     site = request.headers.get("sec-fetch-site")
     if site and site not in ("same-origin", "none"):
         raise HTTPException(403, "Forms are accepted from the workbench's own pages only.")
@@ -26,15 +23,7 @@ def same_origin(request: Request) -> None:
         raise HTTPException(403, "Forms are accepted from the workbench's own pages only.")
 
 
-def reviewer_name(value: str | None) -> str:
-    """The name a reviewer typed, tidied: it is recorded with each decision."""
-    cleaned = " ".join((value or "").split())[:MAX_REVIEWER]
-    return "".join(c for c in cleaned if c.isprintable())
-
-
-def remember_reviewer(response: Response, reviewer: str) -> None:
-    response.set_cookie(REVIEWER_COOKIE, reviewer, max_age=12 * 3600, path="/ui", httponly=True, samesite="strict")
-
-
-def remembered_reviewer(request: Request) -> str:
-    return reviewer_name(request.cookies.get(REVIEWER_COOKIE))
+def reviewer_of(request: Request) -> str:
+    """Who decides: the signed-in user (api/guard.py), recorded with each decision."""
+    principal = getattr(request.state, "principal", None)
+    return principal.subject if principal is not None else ""

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 
 from api.deps import context
-from api.web.security import remembered_reviewer
+from api.web.security import reviewer_of
 from api.web.shared import find_document, not_found, people_for
 from api.web.templating import render
 from clinidex.manifest import Manifest, State
@@ -86,6 +86,6 @@ def document_page(doc_id: str, request: Request, q: str = Query("", max_length=5
     return render(
         request, "document.html", nav="search", doc=manifest, q=q, pages=pages, fuzzy=fuzzy, marks=marks,
         people=people, decisions=ctx.docs.link_decisions(doc_id) if match else [],
-        receipts=ctx.docs.receipts(doc_id), reviewer=remembered_reviewer(request),
+        receipts=ctx.docs.receipts(doc_id), reviewer=reviewer_of(request),
         finished=manifest.state in (State.indexed, State.failed, State.destroyed),
     )

@@ -64,6 +64,12 @@ def page(browser, web_stack):
     found = context.new_page()
     errors: list[str] = []
     found.on("pageerror", lambda exc: errors.append(str(exc)))
+    # Signed in through the sign-in page, as a records clerk (who uploads, searches and reviews).
+    found.goto("/ui")
+    assert "/ui/sign-in" in found.url
+    found.get_by_label("Access token").fill(web_stack.token("clerk-browser", "records_staff"))
+    found.get_by_role("button", name="Sign in").click()
+    found.wait_for_url("**/ui")
     yield found
     context.close()
     assert not errors, f"script errors on the page: {errors}"

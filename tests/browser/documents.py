@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from clinidex.patient import Identifier, PatientRecord
 
-REVIEWER = "Robin Clerk"
+REVIEWER = "clerk-browser"  # the signed-in clerk (tests/browser/conftest.py signs in)
 # A registered patient whose fax names them and nothing else to match on: it waits in the
 # unmatched queue until a clerk finds them ("only a name" is never linked by the machine, so
 # the MPI load's rematch leaves it there too).

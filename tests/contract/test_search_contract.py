@@ -99,6 +99,7 @@ def test_filters(loaded):
     assert found(on_hold=True) == {"ocr"}
     assert found(on_hold=False) == everything - {"ocr"}
     assert found(low_confidence=True) == {"chf"}
+    assert found(exclude_doc_types=("imaging_report", "progress_note")) == {"mi-words", "child"}
     assert ids(loaded.search("MI", filters=Filters(patient_ids=("p1",), doc_types=("progress_note",)))) == {"mi-abbr"}
 
 

@@ -6,7 +6,7 @@ import os
 import pytest
 import redis
 
-from tests.support.services import MAX_UPLOAD, Stack, drop_indices, free_port, s3_env, services_or_skip, unique
+from tests.support.services import MAX_UPLOAD, Stack, drop_audit, drop_indices, free_port, s3_env, services_or_skip, unique
 
 
 @pytest.fixture(scope="session", params=["services", "embedded"])
@@ -37,4 +37,5 @@ def stack(request, tmp_path_factory):
     running.stop()
     if request.param == "services":
         drop_indices(env["CLINIDEX_OPENSEARCH_URL"], env["CLINIDEX_INDEX_NAME"], env["CLINIDEX_PATIENTS_INDEX_NAME"])
+        drop_audit(env["CLINIDEX_OPENSEARCH_URL"], running.env["CLINIDEX_AUDIT_INDEX_NAME"])
 

@@ -242,6 +242,7 @@ def test_batch_fax_pieces_in_process(tmp_path):
     from fastapi.testclient import TestClient
 
     from api.app import app
+    from api.auth import development_secret, mint
     from api.deps import context
     from index.base import IndexDocument
     from workers.context import build_context
@@ -277,7 +278,8 @@ def test_batch_fax_pieces_in_process(tmp_path):
 
     app.dependency_overrides[context] = lambda: ctx
     try:
-        client = TestClient(app)
+        token = mint(development_secret(ctx.settings), "fhir-client", ["clinician"])
+        client = TestClient(app, headers={"Authorization": f"Bearer {token}"})
 
         def get(path: str, expect: int = 200, **kwargs) -> dict:
             response = client.get(f"/fhir/{path}", **kwargs)

@@ -80,14 +80,14 @@ def test_mpi_loads_documents_match_and_staff_decide(stack):
     other = registered[7].patient_id
     for target, who in ((truth, "clerk-a"), (other, "clerk-b")):
         done = stack.client.put(f"/documents/{stranger_id}/patient", json={"patient_id": target},
-                                headers={"X-Clinidex-User": who})
+                                headers=stack.auth(who, "records_staff"))
         assert done.status_code == 200, done.text
         assert (done.json()["match"]["patient_id"], done.json()["match"]["decided_by"]) == (target, who)
     hit = wait_for_hit(stack, stranger_id, stranger_doc.patient.family, lambda h: h.get("patient_id") == other)
     assert hit["patient_id"] == other  # the index entry follows the decision
     assert stack.client.put(f"/documents/{stranger_id}/patient", json={"patient_id": "nobody"}).status_code == 422
     assert stack.client.delete(f"/documents/{stranger_id}/patient",
-                               headers={"X-Clinidex-User": "clerk-c"}).json()["match"]["outcome"] == "unmatched"
+                               headers=stack.auth("clerk-c", "records_staff")).json()["match"]["outcome"] == "unmatched"
     history = stack.client.get(f"/documents/{stranger_id}/patient").json()["decisions"]
     assert [(d["action"], d["by"]) for d in history] == [
         ("match", "machine"), ("link", "clerk-a"), ("reassign", "clerk-b"), ("unlink", "clerk-c")]

@@ -67,7 +67,7 @@ def test_batch_fax_split_classified_extracted_and_reviewed(stack):
     # A clerk reclassifies it; the document, the correction export and the index follow.
     new_type = "consent_form" if target["type"]["suggested"] != "consent_form" else "other"
     decided = stack.client.post(f"/review/{target['id']}", json={"type": new_type, "fields": {"mrn": "ZZ99"}},
-                                headers={"X-Clinidex-User": "clerk7"})
+                                headers=stack.auth("clerk7", "records_staff"))
     assert decided.status_code == 200, decided.text
     assert decided.json()["type"]["key"] == new_type and decided.json()["type"]["source"] == "review"
     bad = stack.client.post(f"/review/{target['id']}", json={"type": "not_a_type"})

@@ -65,6 +65,23 @@ def drop_indices(opensearch_url: str, documents: str, patients: str) -> None:
         index=f"{documents}-v{MAPPING_VERSION},{patients}-v{PATIENTS_VERSION}", ignore_unavailable=True)
 
 
+# Signs the test stacks' development tokens (never a production secret: production verifies
+# RS256 tokens against the identity provider's keys).
+TEST_SECRET = "clinidex-test-secret-" + "0" * 16
+
+
+def drop_audit(opensearch_url: str, alias: str) -> None:
+    from opensearchpy import OpenSearch
+    from opensearchpy.exceptions import NotFoundError
+
+    client = OpenSearch(hosts=[opensearch_url])
+    try:
+        names = list(client.indices.get_alias(name=alias))
+    except NotFoundError:
+        return
+    client.indices.delete(index=",".join(names), ignore_unavailable=True)
+
+
 def unique(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex[:10]}"
 
@@ -117,6 +134,12 @@ class Stack:
                  with_beat: bool = False, with_watch: bool = False) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        # Every call needs a token (issue 8): the stack signs development tokens with a secret
+        # of its own, and its client calls as an admin unless a test says otherwise.
+        env = {"CLINIDEX_AUTH_HS256_SECRET": TEST_SECRET, **env}
+        if env.get("CLINIDEX_OPENSEARCH_URL") and "CLINIDEX_AUDIT_INDEX_NAME" not in env:
+            env["CLINIDEX_AUDIT_INDEX_NAME"] = unique("audit")
+        self.secret = env["CLINIDEX_AUTH_HS256_SECRET"]
         self.env = {**os.environ, **env, "PYTHONUNBUFFERED": "1"}
         self.log_dir = log_dir
         self.processes: list[Process] = []
@@ -131,7 +154,7 @@ class Stack:
                                  "--schedule", str(log_dir / "beat-schedule")])
         if with_watch:
             self._start("watch", ["-m", "clinidex.cli", "watch"])
-        self.client = httpx.Client(base_url=self.url, timeout=60)
+        self.client = httpx.Client(base_url=self.url, timeout=60, headers=self.auth("e2e-admin", "admin"))
         self._wait_healthy()
 
     def _start(self, name: str, args: list[str]) -> Process:
@@ -162,6 +185,15 @@ class Stack:
                 pass
             time.sleep(0.3)
         raise RuntimeError("API did not become healthy:\n" + "\n".join(p.log_tail() for p in self.processes))
+
+    def token(self, subject: str, *roles: str) -> str:
+        from api.auth import mint
+
+        return mint(self.secret, subject, list(roles))
+
+    def auth(self, subject: str, *roles: str) -> dict[str, str]:
+        """Headers that call as `subject` with these roles."""
+        return {"Authorization": f"Bearer {self.token(subject, *roles)}"}
 
     def upload(self, data: bytes, name: str) -> httpx.Response:
         return self.client.post("/documents", files={"file": (name, data, "application/octet-stream")})
