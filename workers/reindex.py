@@ -29,7 +29,9 @@ from index.base import IndexDocument, SearchBackend
 
 log = logging.getLogger("clinidex.reindex")
 
-READERS = 16  # S3 GETs in flight; botocore's default connection pool holds 10 per client
+# Reads in flight. botocore's connection pool holds 10 per client: more readers only churn
+# connections ("Connection pool is full"), and 8 read as fast as 16 (bench/search.py).
+READERS = 8
 BATCH = 500
 ATTEMPTS = 3
 # Ids of unreadable manifests kept for the report (all are counted).
